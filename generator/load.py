@@ -1,0 +1,109 @@
+"""Load stage: read a spec file into plain Python data, remembering where each value came from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem, Severity, SpecError
+
+try:  # libyaml is much faster; the pure-Python loader gives identical results
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+
+class _SpecLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader that keeps dates as strings: `version: 2024-01-01` is text in a spec."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Source:
+    """A loaded spec file: its data, and a way to find the line of any JSON pointer in it."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+    _nodes: yaml.Node | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def locate(self, problem: Problem) -> Problem:
+        """The problem with the file, line and column of its pointer filled in where known."""
+        line_column = self._line_column(problem.pointer)
+        if line_column is None:
+            return replace(problem, file=self.name)
+        return replace(problem, file=self.name, line=line_column[0], column=line_column[1])
+
+    def _line_column(self, pointer: str) -> tuple[int, int] | None:
+        if self._nodes is None:
+            try:
+                self._nodes = yaml.compose(self.text, Loader=_SpecLoader)
+            except yaml.YAMLError:
+                return None
+        node = self._nodes
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+        for part in parts:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+        if node is None:
+            return None
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _child(node: yaml.Node, part: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == part:
+                return value  # type: ignore[no-any-return]
+    elif isinstance(node, yaml.SequenceNode) and part.isdigit():
+        index = int(part)
+        if index < len(node.value):
+            return node.value[index]  # type: ignore[no-any-return]
+    return None
+
+
+def load(path: Path) -> Source:
+    """Read and parse a YAML or JSON spec; a file that cannot be read or parsed is a SpecError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _error(path, f"cannot read the spec: {error}") from None
+    data = _parse(path, text)
+    if not isinstance(data, dict):
+        raise _error(path, "the spec must be a mapping (an OpenAPI document object)")
+    return Source(path=path, text=text, data=data)
+
+
+def _parse(path: Path, text: str) -> Any:
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise _error(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    try:
+        return yaml.load(text, Loader=_SpecLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        raise _error(path, f"invalid YAML: {error.problem}", line, column) from None
+    except yaml.YAMLError as error:
+        raise _error(path, f"invalid YAML: {error}") from None
+
+
+def _error(path: Path, message: str, line: int | None = None, column: int | None = None) -> SpecError:
+    return SpecError([Problem(Severity.ERROR, "", message, str(path), line, column)])

@@ -1,0 +1,531 @@
+"""Model stage: the spec as frozen dataclasses, with every string from the spec kept as SpecText.
+
+Later stages never look at the raw document again. Anything this stage cannot express yet becomes a
+warning naming its JSON pointer, and the rest of the spec is still modelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from generator.load import Source
+from generator.problems import Problem, Report, Severity, SpecError, pointer_of
+from generator.untrusted import SpecText
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PrimitiveKind = Literal["string", "integer", "number", "boolean"]
+
+
+@dataclass(frozen=True)
+class Primitive:
+    kind: PrimitiveKind
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class ArrayOf:
+    items: TypeRef
+
+
+@dataclass(frozen=True)
+class MapOf:
+    values: TypeRef
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    key: str
+    """The key of the model's schema under components/schemas."""
+
+
+@dataclass(frozen=True)
+class AnyValue:
+    pass
+
+
+@dataclass(frozen=True)
+class Binary:
+    """A body passed through as bytes."""
+
+
+@dataclass(frozen=True)
+class Nullable:
+    inner: TypeRef
+
+
+TypeRef = Primitive | ArrayOf | MapOf | ModelRef | AnyValue | Binary | Nullable
+
+
+@dataclass(frozen=True)
+class Property:
+    name: SpecText
+    type: TypeRef
+    required: bool
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class ObjectModel:
+    key: str
+    description: SpecText | None
+    properties: tuple[Property, ...]
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    key: str
+    description: SpecText | None
+    values: tuple[SpecText, ...]
+    kind: Literal["string", "integer"]
+
+
+Model = ObjectModel | EnumModel
+
+
+@dataclass(frozen=True)
+class Scope:
+    value: SpecText
+    description: SpecText
+
+
+@dataclass(frozen=True)
+class ClientCredentialsScheme:
+    key: SpecText
+    description: SpecText | None
+    token_url: SpecText
+    refresh_url: SpecText | None
+    scopes: tuple[Scope, ...]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: SpecText
+    location: Literal["path", "query", "header"]
+    required: bool
+    type: TypeRef
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    type: TypeRef
+    required: bool
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: SpecText | None
+    method: str
+    path: SpecText
+    tag: SpecText
+    summary: SpecText | None
+    description: SpecText | None
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    response: TypeRef | None
+    """The type of the success response body; None when it has no content."""
+    scopes: tuple[SpecText, ...] | None
+    """Scopes of the client-credentials scheme the operation needs; None when it needs no token."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: SpecText
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class Server:
+    url: SpecText
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class Api:
+    title: SpecText
+    version: SpecText
+    description: SpecText | None
+    servers: tuple[Server, ...]
+    scheme: ClientCredentialsScheme
+    tags: tuple[Tag, ...]
+    operations: tuple[Operation, ...]
+    models: tuple[Model, ...]
+
+
+DEFAULT_TAG = "default"
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def build(source: Source, report: Report) -> Api:
+    """The intermediate model of a validated OpenAPI 3.0/3.1 document."""
+    return _Builder(source, report).api()
+
+
+def _text(value: Any) -> SpecText | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return SpecText("true" if value else "false")
+    return SpecText(str(value))
+
+
+class _Builder:
+    def __init__(self, source: Source, report: Report) -> None:
+        self.doc = source.data
+        self.source = source
+        self.report = report
+        self.schemas: dict[str, Any] = self.doc.get("components", {}).get("schemas", {}) or {}
+
+    def api(self) -> Api:
+        info = self.doc["info"]
+        scheme_key, scheme = self._scheme()
+        models = self._models()
+        tags = {str(tag["name"]): _text(tag.get("description")) for tag in self.doc.get("tags", [])}
+        operations = self._operations(scheme_key)
+        for operation in operations:
+            tags.setdefault(operation.tag.raw, None)
+        return Api(
+            title=SpecText(str(info["title"])),
+            version=SpecText(str(info["version"])),
+            description=_text(info.get("description")),
+            servers=tuple(self._servers()),
+            scheme=scheme,
+            tags=tuple(Tag(SpecText(name), description) for name, description in tags.items()),
+            operations=operations,
+            models=models,
+        )
+
+    # --- security -----------------------------------------------------------------------------
+
+    def _scheme(self) -> tuple[str, ClientCredentialsScheme]:
+        schemes = self.doc.get("components", {}).get("securitySchemes", {}) or {}
+        found: list[tuple[str, ClientCredentialsScheme]] = []
+        for key, raw in schemes.items():
+            pointer = pointer_of("components", "securitySchemes", key)
+            raw = self._deref(raw, pointer)
+            flow = (raw.get("flows") or {}).get("clientCredentials") if raw else None
+            if raw and raw.get("type") == "oauth2" and flow:
+                found.append((key, self._client_credentials(key, raw, flow)))
+            else:
+                self.report.warn(pointer, "only OAuth 2.0 client-credentials schemes are supported yet; this scheme is ignored")
+        if not found:
+            problem = Problem(Severity.ERROR, "/components/securitySchemes", "no OAuth 2.0 scheme with a clientCredentials flow")
+            raise SpecError([self.source.locate(problem)])
+        for key, _ in found[1:]:
+            self.report.warn(
+                pointer_of("components", "securitySchemes", key),
+                f"several client-credentials schemes are not supported yet; only {found[0][0]!r} is used",
+            )
+        return found[0]
+
+    def _client_credentials(self, key: str, raw: dict[str, Any], flow: dict[str, Any]) -> ClientCredentialsScheme:
+        scopes = flow.get("scopes") or {}
+        return ClientCredentialsScheme(
+            key=SpecText(key),
+            description=_text(raw.get("description")),
+            token_url=SpecText(str(flow.get("tokenUrl", ""))),
+            refresh_url=_text(flow.get("refreshUrl")),
+            scopes=tuple(Scope(SpecText(str(name)), SpecText(str(text or ""))) for name, text in scopes.items()),
+        )
+
+    def _operation_scopes(self, security: Any, scheme_key: str, pointer: str) -> tuple[SpecText, ...] | None:
+        """The client-credentials scopes of the first requirement that uses that scheme."""
+        if not security:
+            return None
+        known = self.doc.get("components", {}).get("securitySchemes", {}) or {}
+        for requirement in security:
+            for name in requirement:
+                if name not in known:
+                    self.report.warn(pointer, f"security requirement names the undefined scheme {name!r}")
+        for requirement in security:
+            if scheme_key in requirement:
+                return tuple(SpecText(str(scope)) for scope in requirement[scheme_key] or ())
+        if not any(requirement == {} for requirement in security):
+            self.report.warn(pointer, "the operation's security schemes are not supported yet; it is called without credentials")
+        return None
+
+    # --- operations ---------------------------------------------------------------------------
+
+    def _operations(self, scheme_key: str) -> tuple[Operation, ...]:
+        operations = []
+        for path, item in (self.doc.get("paths") or {}).items():
+            item_pointer = pointer_of("paths", path)
+            item = self._deref(item, item_pointer)
+            if item is None:
+                continue
+            shared = item.get("parameters", [])
+            for method in item:
+                if method not in HTTP_METHODS:
+                    continue
+                built = self._operation(path, method, item[method], shared, scheme_key)
+                if built is not None:
+                    operations.append(built)
+        return tuple(operations)
+
+    def _operation(self, path: str, method: str, raw: dict[str, Any], shared: list[Any], scheme_key: str) -> Operation | None:
+        pointer = pointer_of("paths", path, method)
+        parameters = self._parameters(shared, raw.get("parameters", []), pointer)
+        if parameters is None:
+            return None
+        body = self._request_body(raw.get("requestBody"), pointer)
+        if body is False:
+            return None
+        security = raw["security"] if "security" in raw else self.doc.get("security")
+        tags = raw.get("tags") or [DEFAULT_TAG]
+        return Operation(
+            operation_id=_text(raw.get("operationId")),
+            method=method,
+            path=SpecText(path),
+            tag=SpecText(str(tags[0])),
+            summary=_text(raw.get("summary")),
+            description=_text(raw.get("description")),
+            deprecated=bool(raw.get("deprecated", False)),
+            parameters=parameters,
+            body=body,
+            response=self._response(raw.get("responses") or {}, pointer),
+            scopes=self._operation_scopes(security, scheme_key, pointer),
+        )
+
+    def _parameters(self, shared: list[Any], own: list[Any], pointer: str) -> tuple[Parameter, ...] | None:
+        by_place: dict[tuple[str, str], Parameter] = {}
+        for index, raw in [(f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)] + [
+            (f"{pointer}/parameters/{i}", p) for i, p in enumerate(own)
+        ]:
+            raw = self._deref(raw, index)
+            if raw is None:
+                continue
+            location = raw.get("in")
+            if location not in ("path", "query", "header"):
+                message = f"{location} parameters are not supported yet"
+                if raw.get("required"):
+                    self.report.warn(index, message + "; the operation needs one and is left out")
+                    return None
+                self.report.warn(index, message + "; the parameter is left out")
+                continue
+            type_ref = self._parameter_type(raw, index)
+            if type_ref is None:
+                if raw.get("required"):
+                    self.report.warn(index, "the parameter's schema is not supported yet; the operation is left out")
+                    return None
+                self.report.warn(index, "the parameter's schema is not supported yet; the parameter is left out")
+                continue
+            parameter = Parameter(
+                name=SpecText(str(raw["name"])),
+                location=location,
+                required=bool(raw.get("required", location == "path")),
+                type=type_ref,
+                description=_text(raw.get("description")),
+            )
+            by_place[(location, str(raw["name"]).lower() if location == "header" else str(raw["name"]))] = parameter
+        return tuple(by_place.values())
+
+    def _parameter_type(self, raw: dict[str, Any], pointer: str) -> TypeRef | None:
+        if "schema" not in raw:
+            return None
+        type_ref = self._type(raw["schema"], pointer + "/schema")
+        inner = type_ref.inner if isinstance(type_ref, Nullable) else type_ref
+        scalar = (Primitive, ModelRef)
+        if isinstance(inner, ModelRef) and _enum_kind(self.schemas[inner.key]) is None:
+            return None
+        if isinstance(inner, scalar) or (isinstance(inner, ArrayOf) and isinstance(inner.items, scalar)):
+            return type_ref
+        return None
+
+    def _request_body(self, raw: Any, pointer: str) -> RequestBody | None | Literal[False]:
+        if raw is None:
+            return None
+        pointer += "/requestBody"
+        raw = self._deref(raw, pointer)
+        if raw is None:
+            return False
+        media = _json_media(raw.get("content") or {})
+        if media is None:
+            kinds = ", ".join(sorted(str(kind) for kind in raw.get("content") or {}))
+            self.report.warn(pointer, f"request bodies of type {kinds} are not supported yet; the operation is left out")
+            return False
+        content_type, schema = media
+        return RequestBody(
+            type=self._type(schema, f"{pointer}/content/{_escape_pointer(content_type)}/schema"),
+            required=bool(raw.get("required", False)),
+            description=_text(raw.get("description")),
+        )
+
+    def _response(self, responses: dict[Any, Any], pointer: str) -> TypeRef | None:
+        success = sorted(str(code) for code in responses if str(code).startswith("2"))
+        if not success:
+            return None
+        code = success[0]
+        response_pointer = pointer_of(*pointer.split("/")[1:], "responses", code)
+        raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
+        raw = self._deref(raw, response_pointer)
+        content = (raw or {}).get("content") or {}
+        if not content:
+            return None
+        media = _json_media(content)
+        if media is None:
+            kinds = ", ".join(sorted(str(kind) for kind in content))
+            self.report.warn(response_pointer, f"responses of type {kinds} are returned as bytes")
+            return Binary()
+        content_type, schema = media
+        return self._type(schema, f"{response_pointer}/content/{_escape_pointer(content_type)}/schema")
+
+    # --- schemas ------------------------------------------------------------------------------
+
+    def _models(self) -> tuple[Model, ...]:
+        models: list[Model] = []
+        for key, raw in self.schemas.items():
+            pointer = pointer_of("components", "schemas", key)
+            kind = _enum_kind(raw)
+            if kind is not None:
+                values = tuple(SpecText(str(value)) for value in raw["enum"] if value is not None)
+                models.append(EnumModel(str(key), _text(raw.get("description")), values, kind))
+            elif _is_object_model(raw):
+                models.append(self._object(str(key), raw, pointer))
+            elif isinstance(raw, dict) and "enum" in raw:
+                self.report.warn(pointer, "only string and integer enums are supported yet; the values are not checked")
+        return tuple(models)
+
+    def _object(self, key: str, raw: dict[str, Any], pointer: str) -> ObjectModel:
+        required = set(raw.get("required") or [])
+        properties = tuple(
+            Property(
+                name=SpecText(str(name)),
+                type=self._type(schema, f"{pointer}/properties/{_escape_pointer(str(name))}"),
+                required=name in required,
+                description=_text(schema.get("description")) if isinstance(schema, dict) else None,
+            )
+            for name, schema in (raw.get("properties") or {}).items()
+        )
+        return ObjectModel(key, _text(raw.get("description")), properties)
+
+    def _type(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> TypeRef:
+        if not isinstance(schema, dict):
+            return AnyValue()
+        if "$ref" in schema:
+            return self._ref_type(str(schema["$ref"]), pointer, seen)
+        nullable = schema.get("nullable") is True or _allows_null(schema)
+        inner = self._inline_type(schema, pointer, seen)
+        return Nullable(inner) if nullable and not isinstance(inner, AnyValue) else inner
+
+    def _ref_type(self, ref: str, pointer: str, seen: frozenset[str]) -> TypeRef:
+        if not ref.startswith(_SCHEMA_REF) or ref[len(_SCHEMA_REF):] not in self.schemas:
+            self.report.warn(pointer, f"$ref {ref!r} is not a schema under components/schemas; typed as Any")
+            return AnyValue()
+        key = ref[len(_SCHEMA_REF):]
+        if _enum_kind(self.schemas[key]) is not None or _is_object_model(self.schemas[key]):
+            return ModelRef(key)
+        if key in seen:
+            self.report.warn(pointer, f"the schema {key!r} refers to itself; typed as Any")
+            return AnyValue()
+        return self._type(self.schemas[key], pointer_of("components", "schemas", key), seen | {key})
+
+    def _inline_type(self, schema: dict[str, Any], pointer: str, seen: frozenset[str]) -> TypeRef:
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            if keyword in schema:
+                self.report.warn(pointer, f"{keyword} schemas are not supported yet; typed as Any")
+                return AnyValue()
+        kind = _schema_type(schema)
+        if "enum" in schema:
+            self.report.warn(pointer, "inline enums are not supported yet; typed as their base type")
+        if kind == "array":
+            return ArrayOf(self._type(schema.get("items"), pointer + "/items", seen))
+        if kind == "object" or "properties" in schema:
+            if schema.get("properties"):
+                self.report.warn(pointer, "inline object schemas are not supported yet; typed as a dict")
+                return MapOf(AnyValue())
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict):
+                return MapOf(self._type(extra, pointer + "/additionalProperties", seen))
+            return MapOf(AnyValue())
+        if kind in ("string", "integer", "number", "boolean"):
+            return Primitive(kind, str(schema["format"]) if "format" in schema else None)
+        return AnyValue()
+
+    # --- references ---------------------------------------------------------------------------
+
+    def _deref(self, value: Any, pointer: str) -> Any:
+        """Follow local `$ref`s of non-schema objects (parameters, responses, bodies, path items)."""
+        for _ in range(32):
+            if not isinstance(value, dict) or "$ref" not in value:
+                return value
+            target = self._resolve(str(value["$ref"]))
+            if target is None:
+                self.report.warn(pointer, f"cannot resolve $ref {value['$ref']!r}; left out")
+                return None
+            value = target
+        self.report.warn(pointer, "$ref chain too long or circular; left out")
+        return None
+
+    def _resolve(self, ref: str) -> Any:
+        if not ref.startswith("#/"):
+            return None
+        node: Any = self.doc
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        return node
+
+    def _servers(self) -> list[Server]:
+        servers = []
+        for raw in self.doc.get("servers") or []:
+            url = str(raw.get("url", ""))
+            for name, variable in (raw.get("variables") or {}).items():
+                url = url.replace("{" + str(name) + "}", str(variable.get("default", "")))
+            servers.append(Server(SpecText(url), _text(raw.get("description"))))
+        return servers
+
+
+def _json_media(content: dict[Any, Any]) -> tuple[str, Any] | None:
+    for content_type, media in content.items():
+        base = str(content_type).split(";")[0].strip().lower()
+        if base == "application/json" or (base.startswith("application/") and base.endswith("+json")):
+            return str(content_type), (media or {}).get("schema")
+    return None
+
+
+def _enum_kind(schema: Any) -> Literal["string", "integer"] | None:
+    """The kind of a schema that becomes an Enum class, or None when it does not."""
+    if not isinstance(schema, dict) or "$ref" in schema or "enum" not in schema:
+        return None
+    kind = _schema_type(schema)
+    values = [value for value in schema["enum"] if value is not None]
+    if kind == "string" and all(isinstance(value, str) for value in values):
+        return "string"
+    if kind == "integer" and all(isinstance(value, int) and not isinstance(value, bool) for value in values):
+        return "integer"
+    return None
+
+
+def _is_object_model(schema: Any) -> bool:
+    """Whether a component schema becomes a model class (a bare map becomes a dict type instead)."""
+    if not isinstance(schema, dict) or "$ref" in schema or "enum" in schema:
+        return False
+    if any(keyword in schema for keyword in ("allOf", "oneOf", "anyOf")):
+        return False
+    is_object = schema.get("type") == "object" or "properties" in schema
+    return is_object and (bool(schema.get("properties")) or "additionalProperties" not in schema)
+
+
+def _schema_type(schema: dict[str, Any]) -> str | None:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        non_null = [k for k in kind if k != "null"]
+        return str(non_null[0]) if len(non_null) == 1 else None
+    return str(kind) if kind is not None else None
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return isinstance(kind, list) and "null" in kind
+
+
+def _escape_pointer(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,394 @@
+"""Naming stage: every Python identifier, type annotation and file name the SDK needs, decided once.
+
+Names are derived from spec strings, validated as identifiers, kept clear of Python keywords and of the
+names the runtime uses, and made unique in a deterministic order (the order of the spec).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from generator import model as m
+from generator.problems import Report
+from generator.untrusted import Identifier, SpecText
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_PEP440 = re.compile(
+    r"([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?\Z"
+)
+
+# Attributes of pydantic.BaseModel that a field must not shadow.
+_MODEL_ATTRIBUTES = frozenset(
+    {"copy", "construct", "dict", "json", "parse_obj", "parse_raw", "parse_file", "schema", "schema_json",
+     "update_forward_refs", "validate", "from_orm", "model_config", "model_fields", "model_computed_fields",
+     "model_extra", "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
+     "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+     "model_validate_json", "model_validate_strings"}
+)
+# Attributes of the generated Client and AsyncClient that a resource must not shadow.
+_CLIENT_ATTRIBUTES = frozenset(
+    {"client_credentials_auth_manager", "close", "aclose", "from_environment", "base_url", "http_client"}
+)
+
+
+def words(text: str) -> list[str]:
+    """The words of a name in any casing: `listItems`, `X-Request-Id`, `OAuthToken`, `read:items`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(ascii_text)
+
+
+def snake(text: str) -> str:
+    return "_".join(word.lower() for word in words(text))
+
+
+def pascal(text: str) -> str:
+    return "".join(word[:1].upper() + word[1:].lower() if not word.isupper() or len(word) > 1 else word for word in words(text))
+
+
+def constant(text: str) -> str:
+    return "_".join(word.upper() for word in words(text))
+
+
+def kebab(identifier: Identifier) -> str:
+    """A file name made from an identifier: `OAuthToken` → `o-auth-token`."""
+    return snake(identifier).replace("_", "-") or identifier.lower()
+
+
+def identifier(candidate: str, fallback: str, reserved: Iterable[str] = ()) -> Identifier:
+    """A valid identifier from a candidate: `fallback` when it is empty, prefixed when it starts with a
+    digit, suffixed with `_` when it is a keyword or reserved."""
+    name = candidate or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}" if fallback[0].islower() else f"{fallback}{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in set(reserved):
+        name += "_"
+    return Identifier(name)
+
+
+class UniqueNames:
+    """Hands out names unique within one scope: a repeat gets `_2`, `_3`, ... in order of request."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = {name.lower() for name in taken}
+
+    def claim(self, name: Identifier) -> Identifier:
+        candidate, number = name, 2
+        while candidate.lower() in self._taken:
+            candidate = Identifier(f"{name}_{number}" if not name.endswith("_") else f"{name}{number}")
+            number += 1
+        self._taken.add(candidate.lower())
+        return candidate
+
+
+@dataclass(frozen=True)
+class ScopeMember:
+    member: Identifier
+    value: SpecText
+    description: SpecText
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    member: Identifier
+    value: SpecText
+    is_integer: bool
+
+
+@dataclass(frozen=True)
+class EnumClass:
+    class_name: Identifier
+    doc_page: str
+    description: SpecText | None
+    members: tuple[EnumMember, ...]
+    is_integer: bool
+
+
+@dataclass(frozen=True)
+class Field:
+    attribute: Identifier
+    wire_name: SpecText
+    needs_alias: bool
+    annotation: str
+    required: bool
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class ModelClass:
+    class_name: Identifier
+    doc_page: str
+    description: SpecText | None
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: Identifier
+    wire_name: SpecText
+    location: Literal["path", "query", "header"]
+    annotation: str
+    required: bool
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class Body:
+    name: Identifier
+    annotation: str
+    required: bool
+    description: SpecText | None
+
+
+@dataclass(frozen=True)
+class OperationMethod:
+    method_name: Identifier
+    endpoint_constant: Identifier
+    http_method: str
+    path: SpecText
+    summary: SpecText | None
+    description: SpecText | None
+    deprecated: bool
+    positional: tuple[Argument, ...]
+    keyword: tuple[Argument, ...]
+    body: Body | None
+    return_annotation: str
+    needs_token: bool
+    scopes: tuple[SpecText, ...]
+
+    @property
+    def arguments(self) -> tuple[Argument, ...]:
+        return self.positional + self.keyword
+
+    def located(self, location: str) -> tuple[Argument, ...]:
+        return tuple(argument for argument in self.arguments if argument.location == location)
+
+
+@dataclass(frozen=True)
+class Resource:
+    attribute: Identifier
+    module: Identifier
+    class_name: Identifier
+    async_class_name: Identifier
+    doc_page: str
+    tag: SpecText
+    description: SpecText | None
+    operations: tuple[OperationMethod, ...]
+
+
+@dataclass(frozen=True)
+class Sdk:
+    package: Identifier
+    distribution: str
+    version: str
+    env_prefix: str
+    title: SpecText
+    api_version: SpecText
+    description: SpecText | None
+    default_base_url: SpecText | None
+    token_url: SpecText
+    refresh_url: SpecText | None
+    scheme_key: SpecText
+    scheme_description: SpecText | None
+    scopes: tuple[ScopeMember, ...]
+    resources: tuple[Resource, ...]
+    models: tuple[ModelClass, ...]
+    enums: tuple[EnumClass, ...]
+
+
+def package_name(title: str) -> Identifier:
+    """The default package name: the title's words lower-cased, camel case kept whole (`httpCCG` → `httpccg`)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return identifier("_".join(re.findall(r"[a-z0-9]+", ascii_title.lower())), "api_client")
+
+
+def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
+    """Name every part of the API for the templates."""
+    class_names = _model_class_names(api.models)
+    types = _TypeNamer(class_names)
+    enums = tuple(_enum(model, class_names[model.key]) for model in api.models if isinstance(model, m.EnumModel))
+    models = tuple(_model(model, class_names[model.key], types) for model in api.models if isinstance(model, m.ObjectModel))
+    servers = [server.url for server in api.servers]
+    return Sdk(
+        package=package,
+        distribution=package.replace("_", "-"),
+        version=_version(api.version, report),
+        env_prefix=package.upper(),
+        title=api.title,
+        api_version=api.version,
+        description=api.description,
+        default_base_url=servers[0] if servers and "://" in servers[0].raw else None,
+        token_url=api.scheme.token_url,
+        refresh_url=api.scheme.refresh_url,
+        scheme_key=api.scheme.key,
+        scheme_description=api.scheme.description,
+        scopes=_scopes(api.scheme.scopes),
+        resources=_resources(api, types),
+        models=models,
+        enums=enums,
+    )
+
+
+def _version(version: SpecText, report: Report) -> str:
+    text = version.raw.strip().lstrip("vV")
+    if _PEP440.match(text):
+        return text
+    report.warn("/info/version", "info.version is not a PEP 440 version; the package is versioned 0.0.0")
+    return "0.0.0"
+
+
+def _scopes(scopes: tuple[m.Scope, ...]) -> tuple[ScopeMember, ...]:
+    unique = UniqueNames()
+    return tuple(
+        ScopeMember(unique.claim(identifier(constant(scope.value.raw), "SCOPE")), scope.value, scope.description)
+        for scope in scopes
+    )
+
+
+def _model_class_names(models: tuple[m.Model, ...]) -> dict[str, Identifier]:
+    unique = UniqueNames(["OAuthScopeEnum", "OAuthToken"])
+    return {model.key: unique.claim(identifier(pascal(model.key), "Model")) for model in models}
+
+
+def _enum(model: m.EnumModel, class_name: Identifier) -> EnumClass:
+    unique = UniqueNames()
+    is_integer = model.kind == "integer"
+    members = tuple(
+        EnumMember(
+            unique.claim(identifier(constant(value.raw) if not is_integer else f"VALUE_{value.raw.replace('-', 'MINUS_')}", "VALUE")),
+            value,
+            is_integer,
+        )
+        for value in dict.fromkeys(model.values)
+    )
+    return EnumClass(class_name, kebab(class_name), model.description, members, is_integer)
+
+
+def _model(model: m.ObjectModel, class_name: Identifier, types: _TypeNamer) -> ModelClass:
+    unique = UniqueNames()
+    fields = []
+    for prop in model.properties:
+        attribute = unique.claim(identifier(snake(prop.name.raw), "field", _MODEL_ATTRIBUTES))
+        annotation = types.annotation(prop.type, qualified=False)
+        if not prop.required and not annotation.endswith("| None"):
+            annotation += " | None"
+        fields.append(
+            Field(attribute, prop.name, attribute != prop.name.raw, annotation, prop.required, prop.description)
+        )
+    return ModelClass(class_name, kebab(class_name), model.description, tuple(fields))
+
+
+class _TypeNamer:
+    """Type annotations for type references, in the models module or qualified as `models.X` elsewhere."""
+
+    def __init__(self, class_names: dict[str, Identifier]) -> None:
+        self.class_names = class_names
+
+    def annotation(self, type_ref: m.TypeRef, qualified: bool) -> str:
+        match type_ref:
+            case m.Primitive(kind, format):
+                return _primitive(kind, format)
+            case m.ArrayOf(items):
+                return f"list[{self.annotation(items, qualified)}]"
+            case m.MapOf(values):
+                return f"dict[str, {self.annotation(values, qualified)}]"
+            case m.ModelRef(key):
+                return f"models.{self.class_names[key]}" if qualified else self.class_names[key]
+            case m.Nullable(inner):
+                return f"{self.annotation(inner, qualified)} | None"
+            case m.Binary():
+                return "bytes"
+        return "typing.Any"
+
+
+def _primitive(kind: str, format: str | None) -> str:
+    if kind == "string":
+        return {"date": "datetime.date", "date-time": "datetime.datetime"}.get(format or "", "str")
+    return {"integer": "int", "number": "float", "boolean": "bool"}[kind]
+
+
+def _resources(api: m.Api, types: _TypeNamer) -> tuple[Resource, ...]:
+    attributes = UniqueNames(_CLIENT_ATTRIBUTES)
+    resources = []
+    for tag in api.tags:
+        operations = [operation for operation in api.operations if operation.tag == tag.name]
+        if not operations:
+            continue
+        attribute = attributes.claim(identifier(snake(tag.name.raw), "default"))
+        class_stem = pascal(attribute)
+        resources.append(
+            Resource(
+                attribute=attribute,
+                module=attribute,
+                class_name=Identifier(f"{class_stem}Resource"),
+                async_class_name=Identifier(f"Async{class_stem}Resource"),
+                doc_page=kebab(attribute),
+                tag=tag.name,
+                description=tag.description,
+                operations=_operations(operations, types),
+            )
+        )
+    return tuple(resources)
+
+
+def _operations(operations: list[m.Operation], types: _TypeNamer) -> tuple[OperationMethod, ...]:
+    methods = UniqueNames()
+    named = []
+    for operation in operations:
+        fallback = f"{operation.method}_{operation.path.raw}"
+        method_name = methods.claim(identifier(snake(operation.operation_id.raw if operation.operation_id else fallback), "call"))
+        arguments = _arguments(operation, types)
+        named.append(
+            OperationMethod(
+                method_name=method_name,
+                endpoint_constant=Identifier(f"_{method_name.upper()}"),
+                http_method=operation.method.upper(),
+                path=operation.path,
+                summary=operation.summary,
+                description=operation.description,
+                deprecated=operation.deprecated,
+                positional=tuple(argument for argument in arguments if argument.location == "path"),
+                keyword=tuple(argument for argument in arguments if argument.location != "path"),
+                body=_body(operation.body, types),
+                return_annotation=types.annotation(operation.response, qualified=True) if operation.response else "None",
+                needs_token=operation.scopes is not None,
+                scopes=operation.scopes or (),
+            )
+        )
+    return tuple(named)
+
+
+def _arguments(operation: m.Operation, types: _TypeNamer) -> list[Argument]:
+    unique = UniqueNames(["self", "body"] if operation.body else ["self"])
+    # Required arguments come first so that optional ones can default to None.
+    ordered = sorted(operation.parameters, key=lambda p: (p.location != "path", not p.required))
+    arguments = []
+    for parameter in ordered:
+        annotation = types.annotation(parameter.type, qualified=True)
+        if not parameter.required and not annotation.endswith("| None"):
+            annotation += " | None"
+        arguments.append(
+            Argument(
+                name=unique.claim(identifier(snake(parameter.name.raw), "param")),
+                wire_name=parameter.name,
+                location=parameter.location,
+                annotation=annotation,
+                required=parameter.required,
+                description=parameter.description,
+            )
+        )
+    return arguments
+
+
+def _body(body: m.RequestBody | None, types: _TypeNamer) -> Body | None:
+    if body is None:
+        return None
+    annotation = types.annotation(body.type, qualified=True)
+    if not body.required and not annotation.endswith("| None"):
+        annotation += " | None"
+    return Body(Identifier("body"), annotation, body.required, body.description)

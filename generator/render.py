@@ -1,0 +1,158 @@
+"""Render stage: one Jinja template per output file, fed only with named, typed objects.
+
+Templates use `StrictUndefined`, and every value they print passes `_finalize`, which lets through only
+text the generator made: spec text must go through one of the escaping filters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urljoin
+
+import jinja2
+
+from generator import untrusted
+from generator.naming import OperationMethod, Resource, Sdk
+
+_TEMPLATES = Path(__file__).parent / "_templates"
+if not _TEMPLATES.is_dir():  # running from a source checkout rather than an installed wheel
+    _TEMPLATES = Path(__file__).parent.parent / "templates"
+
+_SAFE_SEGMENT = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: PurePosixPath
+    text: str
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, untrusted.SpecText):
+        raise untrusted.UnescapedTextError("spec text printed without an escaping filter")
+    if not isinstance(value, (str, int, jinja2.Undefined)):  # bool is an int
+        raise TypeError(f"templates print text and numbers only, not {type(value).__name__}")
+    return value
+
+
+def _int_literal(text: untrusted.SpecText) -> str:
+    value = text.raw
+    if not re.fullmatch(r"-?[0-9]+", value):
+        raise ValueError(f"not an integer literal: {value!r}")
+    return value
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters.update(
+        python_string=untrusted.python_string,
+        docstring=untrusted.docstring,
+        comment=untrusted.comment,
+        markdown=untrusted.markdown,
+        markdown_inline=untrusted.markdown_inline,
+        markdown_code=untrusted.markdown_code,
+        toml_string=untrusted.toml_string,
+        int_literal=_int_literal,
+    )
+    return env
+
+
+def render(sdk: Sdk) -> list[OutputFile]:
+    env = environment()
+    return [
+        OutputFile(_checked_path(path), env.get_template(template).render(sdk=sdk, **context))
+        for path, template, context in _plan(sdk)
+    ]
+
+
+def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each output file, the template that renders it, and what the template gets besides `sdk`."""
+    package = sdk.package
+    yield "pyproject.toml", "pyproject.toml.j2", {}
+    yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
+    yield ".generate-sdk", ".generate-sdk.j2", {}
+    yield "doc/auth/oauth-2-client-credentials-grant.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", _token_url_facts(sdk)
+    yield "doc/models/o-auth-scope-enum.md", "doc/models/o-auth-scope-enum.md.j2", {}
+    yield "doc/models/o-auth-token.md", "doc/models/o-auth-token.md.j2", {}
+    for enum in sdk.enums:
+        yield f"doc/models/{enum.doc_page}.md", "doc/models/enum.md.j2", {"enum": enum}
+    for model in sdk.models:
+        yield f"doc/models/{model.doc_page}.md", "doc/models/model.md.j2", {"model": model}
+    for resource in sdk.resources:
+        signatures = {op.method_name: _signature(op) for op in resource.operations}
+        yield f"doc/resources/{resource.doc_page}.md", "doc/resources/resource.md.j2", {"resource": resource, "signatures": signatures}
+    for module in ("__init__", "_auth", "_client", "_environment", "_exceptions", "_runtime"):
+        yield f"{package}/{module}.py", f"package/{module}.py.j2", {}
+    yield f"{package}/py.typed", "package/py.typed.j2", {}
+    annotations = [field.annotation for model in sdk.models for field in model.fields]
+    yield f"{package}/models.py", "package/models.py.j2", {"imports": _modules_named(annotations)}
+    yield f"{package}/resources/__init__.py", "package/resources/__init__.py.j2", {}
+    for resource in sdk.resources:
+        context = {"resource": resource, "imports": _modules_named(_resource_annotations(resource))}
+        yield f"{package}/resources/{resource.module}.py", "package/resources/resource.py.j2", context
+
+
+def _quick_start_call(sdk: Sdk) -> str | None:
+    """The first operation a reader can call without arguments, preferring one that needs a token."""
+    candidates = [
+        (not op.needs_token, f"{resource.attribute}.{op.method_name}")
+        for resource in sdk.resources
+        for op in resource.operations
+        if op.http_method == "GET" and not op.positional and not any(a.required for a in op.keyword)
+    ]
+    return min(candidates, key=lambda candidate: candidate[0])[1] if candidates else None
+
+
+def _token_url_facts(sdk: Sdk) -> dict[str, Any]:
+    token_url = sdk.token_url.raw
+    absolute = "://" in token_url
+    resolved = None
+    if not absolute and token_url and sdk.default_base_url:
+        resolved = untrusted.SpecText(urljoin(sdk.default_base_url.raw, token_url))
+    return {"token_url_is_absolute": absolute, "resolved_token_url": resolved}
+
+
+def _signature(op: OperationMethod) -> str:
+    """The method's signature as the docs show it."""
+    parts = [f"{argument.name}: {argument.annotation}" for argument in op.positional]
+    if op.body or op.keyword:
+        parts.append("*")
+    if op.body:
+        parts.append(f"{op.body.name}: {op.body.annotation}" + ("" if op.body.required else " = None"))
+    parts += [f"{a.name}: {a.annotation}" + ("" if a.required else " = None") for a in op.keyword]
+    return f"def {op.method_name}({', '.join(parts)}) -> {op.return_annotation}"
+
+
+def _resource_annotations(resource: Resource) -> list[str]:
+    annotations = []
+    for op in resource.operations:
+        annotations.append(op.return_annotation)
+        annotations.extend(argument.annotation for argument in op.arguments)
+        if op.body:
+            annotations.append(op.body.annotation)
+    return annotations
+
+
+def _modules_named(annotations: list[str]) -> list[str]:
+    """The standard modules that type annotations refer to (`datetime.date`, `typing.Any`)."""
+    return [module for module in ("datetime", "typing") if any(f"{module}." in text for text in annotations)]
+
+
+def _checked_path(path: str) -> PurePosixPath:
+    """A relative path whose every segment is plain: no `..`, no absolute path, no odd characters."""
+    parts = path.split("/")
+    if not all(_SAFE_SEGMENT.match(part) and part not in (".", "..") for part in parts):
+        raise ValueError(f"unsafe output path: {path!r}")
+    return PurePosixPath(path)

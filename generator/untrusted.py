@@ -1,0 +1,147 @@
+"""Text taken from a spec, and the only ways it may reach generated files.
+
+Every string read from a spec is wrapped in `SpecText` by the model stage. A `SpecText` refuses to
+turn into a plain string, so a template that prints one without an escaping filter fails instead of
+emitting text a spec author controls. The filters below each make text safe for one context.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Final
+
+
+class UnescapedTextError(TypeError):
+    """Spec text reached output without an escaping filter: a bug in a template."""
+
+
+class SpecText:
+    """A string from the spec. Use `.raw` in Python code; templates must use an escaping filter."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+
+    def __str__(self) -> str:
+        raise UnescapedTextError("spec text printed without an escaping filter")
+
+    def __format__(self, spec: str) -> str:
+        raise UnescapedTextError("spec text formatted without an escaping filter")
+
+    def __repr__(self) -> str:
+        return f"SpecText({self.raw!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SpecText) and other.raw == self.raw
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def __bool__(self) -> bool:
+        return bool(self.raw)
+
+
+Text = SpecText | str
+"""Filters accept spec text or text the generator made itself."""
+
+
+def _raw(text: Text) -> str:
+    return text.raw if isinstance(text, SpecText) else text
+
+
+_IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class Identifier(str):
+    """A validated ASCII Python identifier; the only kind of name that reaches code and paths."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> Identifier:
+        if not _IDENTIFIER.match(value) or keyword.iskeyword(value):
+            raise ValueError(f"not a valid Python identifier: {value!r}")
+        return super().__new__(cls, value)
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{code:02x}")
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def python_string(text: Text) -> str:
+    """A double-quoted Python string literal holding the text exactly."""
+    out = []
+    for ch in _raw(text):
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(_escape_char(ch))
+    return '"' + "".join(out) + '"'
+
+
+def docstring(text: Text, indent: int = 0) -> str:
+    """Text for the inside of a triple-quoted docstring, continuation lines indented."""
+    lines = []
+    for line in _normalize_newlines(_raw(text)).split("\n"):
+        escaped = "".join(
+            "\\\\" if ch == "\\" else ch if ch.isprintable() else _escape_char(ch) for ch in line
+        )
+        lines.append(escaped.rstrip())
+    body = "\n".join(lines).strip("\n").replace('"""', '\\"\\"\\"')
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    return body.replace("\n", "\n" + " " * indent).replace("\n" + " " * indent + "\n", "\n\n")
+
+
+def comment(text: Text) -> str:
+    """Text for one `#` comment line."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in _raw(text)).split())
+
+
+_MARKDOWN_HTML: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def markdown(text: Text) -> str:
+    """A Markdown paragraph: the author's Markdown kept, raw HTML neutralized."""
+    lines = _normalize_newlines(_raw(text)).strip().split("\n")
+    return "\n".join(comment(line) for line in lines).translate(_MARKDOWN_HTML)
+
+
+def markdown_inline(text: Text) -> str:
+    """Markdown on one line, such as a table cell or a heading: no line breaks, no cell breaks."""
+    return comment(_raw(text)).translate(_MARKDOWN_HTML).replace("|", "\\|")
+
+
+def markdown_code(text: Text) -> str:
+    """An inline Markdown code span showing the text literally."""
+    raw = comment(_raw(text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", raw)), default=0) + 1)
+    padding = " " if raw.startswith("`") or raw.endswith("`") else ""
+    return f"{fence}{padding}{raw}{padding}{fence}".replace("|", "\\|")
+
+
+def toml_string(text: Text) -> str:
+    """A TOML basic string holding the text exactly."""
+    out = []
+    for ch in _raw(text):
+        if ch in '\\"':
+            out.append("\\" + ch)
+        elif 0xD800 <= ord(ch) <= 0xDFFF:  # a lone surrogate is no Unicode scalar value
+            out.append("\\uFFFD")
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x10000:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(f"\\U{ord(ch):08X}")
+    return '"' + "".join(out) + '"'
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")

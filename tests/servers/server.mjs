@@ -1,0 +1,510 @@
+// OAuth 2.0 authorization server (oidc-provider) and the httpCCG resource server
+// (specs/httpccg.yaml) in one process, for the Python test suite.
+//
+//   node tests/servers/server.mjs [--exit-on-stdin-close]
+//
+// Listens on 127.0.0.1 with an OS-chosen port and prints exactly one line to
+// stdout: {"origin": "http://127.0.0.1:PORT"}. Everything else goes to stderr.
+//
+//   /oauth/...   authorization server (issuer http://127.0.0.1:PORT/oauth)
+//   /api/v1/...  resource server
+//   /_test/...   logs and fault injection for the tests
+
+import * as http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+
+// oidc-provider prints its notices with console.info, i.e. to stdout, which
+// must carry nothing but the origin line. Static imports run before any code
+// here, so oidc-provider is imported dynamically after this redirect.
+console.log = console.info = console.debug = console.error;
+const { default: Provider, errors } = await import('oidc-provider');
+
+const OAUTH_PREFIX = '/oauth';
+const API_PREFIX = '/api/v1';
+const SCOPES = ['read_scope', 'write_scope'];
+const READ = 'read_scope';
+const WRITE = 'write_scope';
+
+// client_id -> settings. Secrets are the raw values; the odd one needs
+// form-urlencoding inside HTTP Basic credentials (RFC 6749 §2.3.1).
+const CLIENTS = [
+  { id: 'basic-client', secret: 'basic-secret', method: 'client_secret_basic', ttl: 3600 },
+  { id: 'post-client', secret: 'post-secret', method: 'client_secret_post', ttl: 3600 },
+  { id: 'short-client', secret: 'short-secret', method: 'client_secret_basic', ttl: 4 },
+  {
+    id: 'read-only-client', secret: 'read-only-secret', method: 'client_secret_basic', ttl: 3600, scope: READ,
+  },
+  { id: 'odd-client', secret: 'p@ss word:+/%&=', method: 'client_secret_basic', ttl: 3600 },
+];
+const TTL_BY_CLIENT = new Map(CLIENTS.map((c) => [c.id, c.ttl]));
+
+// ---------------------------------------------------------------- test state
+
+const state = {
+  tokenRequests: [],
+  apiRequests: [],
+  revokedJtis: new Set(),
+  seenJtis: new Set(), // seen by the resource server or issued by the token endpoint
+  rejectAll: false,
+  tokenDelaySeconds: 0,
+  tokenFail: { count: 0, status: 500 },
+  items: new Map(),
+  nextItemId: 1,
+};
+
+function resetState() {
+  state.tokenRequests = [];
+  state.apiRequests = [];
+  state.revokedJtis.clear();
+  state.seenJtis.clear();
+  state.rejectAll = false;
+  state.tokenDelaySeconds = 0;
+  state.tokenFail = { count: 0, status: 500 };
+  state.items = new Map([
+    [1, {
+      id: 1, name: 'Widget', status: 'available', tags: ['a'], note: null, price: 9.5,
+    }],
+    [2, {
+      id: 2, name: 'Gadget', status: 'reserved', note: 'fragile',
+    }],
+  ]);
+  state.nextItemId = 3;
+}
+resetState();
+
+// ------------------------------------------------------------------ helpers
+
+function sendJson(res, status, body, headers = {}) {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(payload);
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req) {
+  const raw = await readBody(req);
+  if (!raw) return undefined;
+  return JSON.parse(raw);
+}
+
+// Stores the status in a log entry as the response is sent, so the entry is
+// complete before the client can possibly see the response.
+function recordStatus(res, entry) {
+  const end = res.end.bind(res);
+  res.end = (...args) => {
+    entry.status = res.statusCode;
+    return end(...args);
+  };
+}
+
+// HTTP Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1).
+function formDecode(value) {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, '%20'));
+  } catch {
+    return value;
+  }
+}
+
+function basicCredentials(header) {
+  const match = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return { clientId: formDecode(decoded) };
+  return { clientId: formDecode(decoded.slice(0, colon)) };
+}
+
+// ------------------------------------------------------ authorization server
+
+const server = http.createServer((req, res) => {
+  route(req, res).catch((err) => {
+    console.error('unhandled error', err);
+    if (!res.headersSent) sendJson(res, 500, { code: 'internal', message: String(err) });
+    else res.destroy();
+  });
+});
+await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+
+const ORIGIN = `http://127.0.0.1:${server.address().port}`;
+const ISSUER = `${ORIGIN}${OAUTH_PREFIX}`;
+const API_RESOURCE = `${ORIGIN}${API_PREFIX}`;
+
+const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+const signingKey = {
+  ...(await exportJWK(privateKey)), kid: 'test-rs256', alg: 'RS256', use: 'sig',
+};
+
+// Policy that oidc-provider 9 does not apply by itself. It runs from
+// getResourceServerInfo, the first configurable hook after client
+// authentication; the resource is defaulted, so every client_credentials
+// request passes through it.
+function applyTokenPolicy(ctx, client) {
+  // oidc-provider accepts client_secret_basic and client_secret_post
+  // interchangeably for a client registered with either.
+  const presented = ctx.oidc.params.client_secret !== undefined
+    ? 'client_secret_post'
+    : 'client_secret_basic';
+  if (presented !== client.clientAuthMethod) {
+    throw new errors.InvalidClientAuth(
+      `the client is registered for ${client.clientAuthMethod}, not ${presented}`,
+    );
+  }
+
+  // oidc-provider silently drops scopes it does not know.
+  const requested = ctx.oidc.params.scope;
+  const unknown = (requested ?? '').split(' ').filter((scope) => scope && !SCOPES.includes(scope));
+  if (unknown.length) {
+    throw new errors.InvalidScope('requested scope is not supported', unknown.join(' '));
+  }
+
+  // Without a scope parameter oidc-provider issues a token with no scope at
+  // all; RFC 6749 §3.3 lets the server use a default instead: the client's.
+  if (requested === undefined) ctx.oidc.params.scope = client.scope;
+}
+
+const provider = new Provider(ISSUER, {
+  clients: CLIENTS.map((c) => ({
+    client_id: c.id,
+    client_secret: c.secret,
+    token_endpoint_auth_method: c.method,
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    scope: c.scope ?? SCOPES.join(' '),
+  })),
+  jwks: { keys: [signingKey] },
+  scopes: SCOPES,
+  clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => API_RESOURCE,
+      getResourceServerInfo(ctx, resource, client) {
+        if (resource !== API_RESOURCE) {
+          throw new errors.InvalidTarget('unknown resource indicator');
+        }
+        applyTokenPolicy(ctx, client);
+        return {
+          scope: SCOPES.join(' '),
+          audience: API_RESOURCE,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: TTL_BY_CLIENT.get(client.clientId) ?? 3600,
+          jwt: { sign: { alg: 'RS256' } },
+        };
+      },
+    },
+  },
+  ttl: {
+    // The default also honours accessTokenTTL but prints a notice when
+    // called; the per-client TTL comes from getResourceServerInfo.
+    ClientCredentials: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600,
+  },
+});
+provider.on('client_credentials.issued', (token) => { state.seenJtis.add(token.jti); });
+provider.on('server_error', (ctx, err) => { console.error('oidc-provider server_error', err); });
+const providerCallback = provider.callback();
+
+async function handleTokenRequest(req, res) {
+  const raw = await readBody(req);
+  const form = new URLSearchParams(raw);
+  const basic = basicCredentials(req.headers.authorization);
+  const resources = form.getAll('resource');
+  let authMethod = 'none';
+  if (basic) authMethod = 'basic';
+  else if (form.has('client_secret')) authMethod = 'post';
+
+  const entry = {
+    client_id: basic ? basic.clientId : form.get('client_id'),
+    auth_method: authMethod,
+    grant_type: form.get('grant_type'),
+    scope: form.get('scope'),
+    resource: resources.length > 1 ? resources : (resources[0] ?? null),
+    status: null,
+  };
+  state.tokenRequests.push(entry);
+  recordStatus(res, entry);
+
+  // Decided on arrival, so "the next N requests" holds under concurrency.
+  let failStatus = null;
+  if (state.tokenFail.count > 0) {
+    state.tokenFail.count -= 1;
+    failStatus = state.tokenFail.status;
+  }
+  if (state.tokenDelaySeconds > 0) await sleep(state.tokenDelaySeconds * 1000);
+
+  if (failStatus !== null) {
+    sendJson(res, failStatus, { error: 'server_error', error_description: 'injected failure' });
+    return;
+  }
+  // The body stream is consumed; oidc-provider falls back to req.body for
+  // requests that an upstream parser has already read.
+  req.body = raw;
+  providerCallback(req, res);
+}
+
+// ----------------------------------------------------------- resource server
+
+const jwks = createRemoteJWKSet(new URL(`${ISSUER}/jwks`));
+
+function itemJson(item) {
+  const out = {
+    id: item.id, name: item.name, status: item.status, note: item.note ?? null,
+  };
+  if (item.tags !== undefined) out.tags = item.tags;
+  if (item.price !== undefined) out.price = item.price;
+  return out;
+}
+
+class ApiError extends Error {
+  constructor(status, code, message, headers = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+const invalidToken = (message) => new ApiError(401, 'invalid_token', message, {
+  'WWW-Authenticate': 'Bearer error="invalid_token"',
+});
+
+async function authorize(req, entry, requiredScope) {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!match) throw invalidToken('a bearer access token is required');
+
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(match[1], jwks, {
+      issuer: ISSUER,
+      audience: API_RESOURCE,
+      algorithms: ['RS256'],
+      typ: 'at+jwt',
+      clockTolerance: 0,
+      requiredClaims: ['exp', 'iat', 'jti'],
+    }));
+  } catch (err) {
+    throw invalidToken(`the access token is not valid: ${err.code ?? err.message}`);
+  }
+
+  entry.token_jti = payload.jti;
+  entry.token_scope = payload.scope ?? null;
+  if (state.revokedJtis.has(payload.jti)) throw invalidToken('the access token has been revoked');
+  state.seenJtis.add(payload.jti);
+  if (state.rejectAll) throw invalidToken('all access tokens are being rejected');
+
+  const scopes = new Set((payload.scope ?? '').split(' '));
+  if (!scopes.has(requiredScope)) {
+    throw new ApiError(403, 'insufficient_scope', `the access token lacks the ${requiredScope} scope`, {
+      'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${requiredScope}"`,
+    });
+  }
+}
+
+const ITEM_STATUSES = ['available', 'reserved', 'sold'];
+
+function validateNewItem(body) {
+  const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+  if (!isObject) return 'the body must be a JSON object';
+  if (typeof body.name !== 'string' || !body.name) return 'name is required and must be a string';
+  if (body.status !== undefined && !ITEM_STATUSES.includes(body.status)) return 'status is not valid';
+  if (body.tags !== undefined
+    && !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === 'string'))) {
+    return 'tags must be an array of strings';
+  }
+  if (body.note !== undefined && body.note !== null && typeof body.note !== 'string') {
+    return 'note must be a string or null';
+  }
+  if (body.price !== undefined && typeof body.price !== 'number') return 'price must be a number';
+  return null;
+}
+
+function parseLimit(value) {
+  if (value === null) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) {
+    throw new ApiError(400, 'invalid', 'limit must be an integer from 1 to 100');
+  }
+  return Number(value);
+}
+
+function findItem(idText) {
+  const id = /^-?\d+$/.test(idText) ? Number(idText) : NaN;
+  const item = state.items.get(id);
+  if (!item) throw new ApiError(404, 'not_found', `no item has the identifier ${idText}`);
+  return item;
+}
+
+async function apiOperation(req, path, query, entry) {
+  const { method } = req;
+
+  if (path === '/status') {
+    if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', `${method} is not allowed`);
+    return [200, { status: 'ok', version: '1.0.0' }];
+  }
+
+  if (path === '/items') {
+    if (method === 'GET') {
+      await authorize(req, entry, READ);
+      const limit = parseLimit(query.get('limit'));
+      const status = query.get('status');
+      if (status !== null && !ITEM_STATUSES.includes(status)) {
+        throw new ApiError(400, 'invalid', 'status is not valid');
+      }
+      let items = [...state.items.values()].sort((a, b) => b.id - a.id);
+      if (status !== null) items = items.filter((item) => item.status === status);
+      return [200, items.slice(0, limit).map(itemJson)];
+    }
+    if (method === 'POST') {
+      await authorize(req, entry, WRITE);
+      let body;
+      try {
+        body = await readJson(req);
+      } catch {
+        throw new ApiError(400, 'invalid', 'the body is not valid JSON');
+      }
+      const problem = validateNewItem(body);
+      if (problem) throw new ApiError(400, 'invalid', problem);
+      const item = {
+        id: state.nextItemId,
+        name: body.name,
+        status: body.status ?? 'available',
+        note: body.note ?? null,
+        ...(body.tags !== undefined ? { tags: body.tags } : {}),
+        ...(body.price !== undefined ? { price: body.price } : {}),
+      };
+      state.nextItemId += 1;
+      state.items.set(item.id, item);
+      return [201, itemJson(item)];
+    }
+    throw new ApiError(405, 'method_not_allowed', `${method} is not allowed`);
+  }
+
+  const itemMatch = /^\/items\/([^/]+)$/.exec(path);
+  if (itemMatch) {
+    if (method === 'GET') {
+      await authorize(req, entry, READ);
+      return [200, itemJson(findItem(itemMatch[1]))];
+    }
+    if (method === 'DELETE') {
+      await authorize(req, entry, WRITE);
+      state.items.delete(findItem(itemMatch[1]).id);
+      return [204, undefined];
+    }
+    throw new ApiError(405, 'method_not_allowed', `${method} is not allowed`);
+  }
+
+  throw new ApiError(404, 'not_found', `no operation at ${path}`);
+}
+
+async function handleApiRequest(req, res, url) {
+  const requestId = req.headers['x-request-id'] ?? null;
+  const entry = {
+    method: req.method,
+    path: url.pathname,
+    query: url.search.replace(/^\?/, ''),
+    status: null,
+    authorization_present: req.headers.authorization !== undefined,
+    token_jti: null,
+    token_scope: null,
+    request_id: requestId,
+  };
+  state.apiRequests.push(entry);
+  recordStatus(res, entry);
+
+  const echo = requestId === null ? {} : { 'X-Request-Id': requestId };
+  try {
+    const [status, body] = await apiOperation(
+      req,
+      url.pathname.slice(API_PREFIX.length),
+      url.searchParams,
+      entry,
+    );
+    sendJson(res, status, body, echo);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    sendJson(res, err.status, { code: err.code, message: err.message }, { ...err.headers, ...echo });
+  }
+}
+
+// --------------------------------------------------------- test control API
+
+async function handleControl(req, res, path) {
+  const body = req.method === 'POST' ? (await readJson(req)) ?? {} : undefined;
+  const key = `${req.method} ${path}`;
+  switch (key) {
+    case 'GET /_test/token-requests':
+      return sendJson(res, 200, state.tokenRequests);
+    case 'GET /_test/api-requests':
+      return sendJson(res, 200, state.apiRequests);
+    case 'POST /_test/reset':
+      resetState();
+      return sendJson(res, 200, { ok: true });
+    case 'POST /_test/revoke-all':
+      state.seenJtis.forEach((jti) => state.revokedJtis.add(jti));
+      return sendJson(res, 200, { ok: true, revoked: state.revokedJtis.size });
+    case 'POST /_test/reject-all':
+      state.rejectAll = Boolean(body.enabled);
+      return sendJson(res, 200, { ok: true, enabled: state.rejectAll });
+    case 'POST /_test/token-delay':
+      state.tokenDelaySeconds = Number(body.seconds) || 0;
+      return sendJson(res, 200, { ok: true, seconds: state.tokenDelaySeconds });
+    case 'POST /_test/token-fail':
+      state.tokenFail = { count: Number(body.count) || 0, status: Number(body.status) || 500 };
+      return sendJson(res, 200, { ok: true, ...state.tokenFail });
+    default:
+      return sendJson(res, 404, { code: 'not_found', message: `no control endpoint ${key}` });
+  }
+}
+
+// ------------------------------------------------------------------- router
+
+async function route(req, res) {
+  const url = new URL(req.url, ORIGIN);
+  const path = url.pathname;
+
+  if (path === OAUTH_PREFIX || path.startsWith(`${OAUTH_PREFIX}/`)) {
+    // Express-style mounting: oidc-provider derives its mount path from the
+    // difference between originalUrl and url.
+    req.originalUrl = req.url;
+    req.url = req.url.slice(OAUTH_PREFIX.length) || '/';
+    if (req.method === 'POST' && path === `${OAUTH_PREFIX}/token`) {
+      await handleTokenRequest(req, res);
+    } else {
+      providerCallback(req, res);
+    }
+  } else if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
+    await handleApiRequest(req, res, url);
+  } else if (path.startsWith('/_test/')) {
+    try {
+      await handleControl(req, res, path);
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      sendJson(res, 400, { code: 'invalid', message: 'the body is not valid JSON' });
+    }
+  } else {
+    sendJson(res, 404, { code: 'not_found', message: `nothing at ${path}` });
+  }
+}
+
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
+if (process.argv.includes('--exit-on-stdin-close')) {
+  // The Python helper holds our stdin open; if it dies without stopping us we
+  // see end-of-file and leave instead of lingering.
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
+process.stdout.write(`${JSON.stringify({ origin: ORIGIN })}\n`);
