@@ -1,0 +1,15 @@
+"""Shared fixtures: the real OAuth test server (support.server) and the golden httpccg SDK."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN_HTTPCCG = ROOT / "generated" / "httpccg"
+
+pytest_plugins = ["support.server"]
+
+# The tests call the committed golden SDK, so what they prove holds for what users get.
+if str(GOLDEN_HTTPCCG) not in sys.path:
+    sys.path.insert(0, str(GOLDEN_HTTPCCG))
