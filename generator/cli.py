@@ -28,9 +28,15 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate a typed Python SDK with OAuth 2.0 client-credentials auth from an OpenAPI document.",
     )
     parser.add_argument("spec", type=Path, help="the OpenAPI 3.0/3.1 document (YAML or JSON)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="the folder to write the SDK project to")
-    parser.add_argument("--package-name", type=_package_name, help="the Python package name (default: from info.title)")
-    parser.add_argument("--force", action="store_true", help="replace an output folder generate-sdk did not create")
+    parser.add_argument(
+        "-o", "--output", type=Path, required=True, help="the folder to write the SDK project to"
+    )
+    parser.add_argument(
+        "--package-name", type=_package_name, help="the Python package name (default: from info.title)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace an output folder generate-sdk did not create"
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
 
 from generator.render import OutputFile
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
+_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
 
 
 class FormatError(Exception):
@@ -20,5 +22,5 @@ def format_files(files: list[OutputFile]) -> list[OutputFile]:
 def _format(file: OutputFile) -> OutputFile:
     try:
         return OutputFile(file.path, black.format_str(file.text, mode=_MODE))
-    except black.InvalidInput as error:
+    except InvalidInput as error:
         raise FormatError(f"generated {file.path} is not valid Python: {error}") from None

@@ -54,14 +54,13 @@ class Source:
             except yaml.YAMLError:
                 return None
         node = self._nodes
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-        for part in parts:
-            child = _child(node, part)
-            if child is None:
-                break
-            node = child
-        if node is None:
+        if node is None:  # an empty document
             return None
+        for part in pointer.split("/")[1:]:
+            child = _child(node, part.replace("~1", "/").replace("~0", "~"))
+            if child is None:
+                break  # the nearest enclosing node still gives a useful line
+            node = child
         return node.start_mark.line + 1, node.start_mark.column + 1
 
 

@@ -15,6 +15,12 @@ from generator.untrusted import SpecText
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PrimitiveKind = Literal["string", "integer", "number", "boolean"]
+_PRIMITIVE_KINDS: dict[str, PrimitiveKind] = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+}
 
 
 @dataclass(frozen=True)
@@ -210,9 +216,16 @@ class _Builder:
             if raw and raw.get("type") == "oauth2" and flow:
                 found.append((key, self._client_credentials(key, raw, flow)))
             else:
-                self.report.warn(pointer, "only OAuth 2.0 client-credentials schemes are supported yet; this scheme is ignored")
+                self.report.warn(
+                    pointer,
+                    "only OAuth 2.0 client-credentials schemes are supported yet; this scheme is ignored",
+                )
         if not found:
-            problem = Problem(Severity.ERROR, "/components/securitySchemes", "no OAuth 2.0 scheme with a clientCredentials flow")
+            problem = Problem(
+                Severity.ERROR,
+                "/components/securitySchemes",
+                "no OAuth 2.0 scheme with a clientCredentials flow",
+            )
             raise SpecError([self.source.locate(problem)])
         for key, _ in found[1:]:
             self.report.warn(
@@ -221,14 +234,18 @@ class _Builder:
             )
         return found[0]
 
-    def _client_credentials(self, key: str, raw: dict[str, Any], flow: dict[str, Any]) -> ClientCredentialsScheme:
+    def _client_credentials(
+        self, key: str, raw: dict[str, Any], flow: dict[str, Any]
+    ) -> ClientCredentialsScheme:
         scopes = flow.get("scopes") or {}
         return ClientCredentialsScheme(
             key=SpecText(key),
             description=_text(raw.get("description")),
             token_url=SpecText(str(flow.get("tokenUrl", ""))),
             refresh_url=_text(flow.get("refreshUrl")),
-            scopes=tuple(Scope(SpecText(str(name)), SpecText(str(text or ""))) for name, text in scopes.items()),
+            scopes=tuple(
+                Scope(SpecText(str(name)), SpecText(str(text or ""))) for name, text in scopes.items()
+            ),
         )
 
     def _operation_scopes(self, security: Any, scheme_key: str, pointer: str) -> tuple[SpecText, ...] | None:
@@ -244,7 +261,10 @@ class _Builder:
             if scheme_key in requirement:
                 return tuple(SpecText(str(scope)) for scope in requirement[scheme_key] or ())
         if not any(requirement == {} for requirement in security):
-            self.report.warn(pointer, "the operation's security schemes are not supported yet; it is called without credentials")
+            self.report.warn(
+                pointer,
+                "the operation's security schemes are not supported yet; it is called without credentials",
+            )
         return None
 
     # --- operations ---------------------------------------------------------------------------
@@ -265,7 +285,9 @@ class _Builder:
                     operations.append(built)
         return tuple(operations)
 
-    def _operation(self, path: str, method: str, raw: dict[str, Any], shared: list[Any], scheme_key: str) -> Operation | None:
+    def _operation(
+        self, path: str, method: str, raw: dict[str, Any], shared: list[Any], scheme_key: str
+    ) -> Operation | None:
         pointer = pointer_of("paths", path, method)
         parameters = self._parameters(shared, raw.get("parameters", []), pointer)
         if parameters is None:
@@ -291,9 +313,9 @@ class _Builder:
 
     def _parameters(self, shared: list[Any], own: list[Any], pointer: str) -> tuple[Parameter, ...] | None:
         by_place: dict[tuple[str, str], Parameter] = {}
-        for index, raw in [(f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)] + [
-            (f"{pointer}/parameters/{i}", p) for i, p in enumerate(own)
-        ]:
+        for index, raw in [
+            (f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)
+        ] + [(f"{pointer}/parameters/{i}", p) for i, p in enumerate(own)]:
             raw = self._deref(raw, index)
             if raw is None:
                 continue
@@ -308,9 +330,13 @@ class _Builder:
             type_ref = self._parameter_type(raw, index)
             if type_ref is None:
                 if raw.get("required"):
-                    self.report.warn(index, "the parameter's schema is not supported yet; the operation is left out")
+                    self.report.warn(
+                        index, "the parameter's schema is not supported yet; the operation is left out"
+                    )
                     return None
-                self.report.warn(index, "the parameter's schema is not supported yet; the parameter is left out")
+                self.report.warn(
+                    index, "the parameter's schema is not supported yet; the parameter is left out"
+                )
                 continue
             parameter = Parameter(
                 name=SpecText(str(raw["name"])),
@@ -319,7 +345,9 @@ class _Builder:
                 type=type_ref,
                 description=_text(raw.get("description")),
             )
-            by_place[(location, str(raw["name"]).lower() if location == "header" else str(raw["name"]))] = parameter
+            by_place[(location, str(raw["name"]).lower() if location == "header" else str(raw["name"]))] = (
+                parameter
+            )
         return tuple(by_place.values())
 
     def _parameter_type(self, raw: dict[str, Any], pointer: str) -> TypeRef | None:
@@ -344,7 +372,9 @@ class _Builder:
         media = _json_media(raw.get("content") or {})
         if media is None:
             kinds = ", ".join(sorted(str(kind) for kind in raw.get("content") or {}))
-            self.report.warn(pointer, f"request bodies of type {kinds} are not supported yet; the operation is left out")
+            self.report.warn(
+                pointer, f"request bodies of type {kinds} are not supported yet; the operation is left out"
+            )
             return False
         content_type, schema = media
         return RequestBody(
@@ -358,7 +388,7 @@ class _Builder:
         if not success:
             return None
         code = success[0]
-        response_pointer = pointer_of(*pointer.split("/")[1:], "responses", code)
+        response_pointer = f"{pointer}/responses/{_escape_pointer(code)}"
         raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
         raw = self._deref(raw, response_pointer)
         content = (raw or {}).get("content") or {}
@@ -385,7 +415,11 @@ class _Builder:
             elif _is_object_model(raw):
                 models.append(self._object(str(key), raw, pointer))
             elif isinstance(raw, dict) and "enum" in raw:
-                self.report.warn(pointer, "only string and integer enums are supported yet; the values are not checked")
+                self.report.warn(
+                    pointer, "only string and integer enums are supported yet; the values are not checked"
+                )
+            elif isinstance(raw, dict) and (keyword := _composition(raw)):
+                self.report.warn(pointer, f"{keyword} schemas are not supported yet; typed as Any")
         return tuple(models)
 
     def _object(self, key: str, raw: dict[str, Any], pointer: str) -> ObjectModel:
@@ -411,10 +445,10 @@ class _Builder:
         return Nullable(inner) if nullable and not isinstance(inner, AnyValue) else inner
 
     def _ref_type(self, ref: str, pointer: str, seen: frozenset[str]) -> TypeRef:
-        if not ref.startswith(_SCHEMA_REF) or ref[len(_SCHEMA_REF):] not in self.schemas:
+        if not ref.startswith(_SCHEMA_REF) or ref[len(_SCHEMA_REF) :] not in self.schemas:
             self.report.warn(pointer, f"$ref {ref!r} is not a schema under components/schemas; typed as Any")
             return AnyValue()
-        key = ref[len(_SCHEMA_REF):]
+        key = ref[len(_SCHEMA_REF) :]
         if _enum_kind(self.schemas[key]) is not None or _is_object_model(self.schemas[key]):
             return ModelRef(key)
         if key in seen:
@@ -423,10 +457,10 @@ class _Builder:
         return self._type(self.schemas[key], pointer_of("components", "schemas", key), seen | {key})
 
     def _inline_type(self, schema: dict[str, Any], pointer: str, seen: frozenset[str]) -> TypeRef:
-        for keyword in ("allOf", "oneOf", "anyOf"):
-            if keyword in schema:
-                self.report.warn(pointer, f"{keyword} schemas are not supported yet; typed as Any")
-                return AnyValue()
+        keyword = _composition(schema)
+        if keyword:
+            self.report.warn(pointer, f"{keyword} schemas are not supported yet; typed as Any")
+            return AnyValue()
         kind = _schema_type(schema)
         if "enum" in schema:
             self.report.warn(pointer, "inline enums are not supported yet; typed as their base type")
@@ -440,8 +474,9 @@ class _Builder:
             if isinstance(extra, dict):
                 return MapOf(self._type(extra, pointer + "/additionalProperties", seen))
             return MapOf(AnyValue())
-        if kind in ("string", "integer", "number", "boolean"):
-            return Primitive(kind, str(schema["format"]) if "format" in schema else None)
+        primitive = _PRIMITIVE_KINDS.get(kind or "")
+        if primitive is not None:
+            return Primitive(primitive, str(schema["format"]) if "format" in schema else None)
         return AnyValue()
 
     # --- references ---------------------------------------------------------------------------
@@ -508,10 +543,15 @@ def _is_object_model(schema: Any) -> bool:
     """Whether a component schema becomes a model class (a bare map becomes a dict type instead)."""
     if not isinstance(schema, dict) or "$ref" in schema or "enum" in schema:
         return False
-    if any(keyword in schema for keyword in ("allOf", "oneOf", "anyOf")):
+    if _composition(schema):
         return False
     is_object = schema.get("type") == "object" or "properties" in schema
     return is_object and (bool(schema.get("properties")) or "additionalProperties" not in schema)
+
+
+def _composition(schema: dict[str, Any]) -> str | None:
+    """The composition keyword of a schema (not supported yet), if it has one."""
+    return next((keyword for keyword in ("allOf", "oneOf", "anyOf") if keyword in schema), None)
 
 
 def _schema_type(schema: dict[str, Any]) -> str | None:

@@ -25,11 +25,36 @@ _PEP440 = re.compile(
 
 # Attributes of pydantic.BaseModel that a field must not shadow.
 _MODEL_ATTRIBUTES = frozenset(
-    {"copy", "construct", "dict", "json", "parse_obj", "parse_raw", "parse_file", "schema", "schema_json",
-     "update_forward_refs", "validate", "from_orm", "model_config", "model_fields", "model_computed_fields",
-     "model_extra", "model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json",
-     "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
-     "model_validate_json", "model_validate_strings"}
+    {
+        "copy",
+        "construct",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+        "from_orm",
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+    }
 )
 # Attributes of the generated Client and AsyncClient that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset(
@@ -48,7 +73,10 @@ def snake(text: str) -> str:
 
 
 def pascal(text: str) -> str:
-    return "".join(word[:1].upper() + word[1:].lower() if not word.isupper() or len(word) > 1 else word for word in words(text))
+    return "".join(
+        word[:1].upper() + word[1:].lower() if not word.isupper() or len(word) > 1 else word
+        for word in words(text)
+    )
 
 
 def constant(text: str) -> str:
@@ -211,8 +239,14 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
     """Name every part of the API for the templates."""
     class_names = _model_class_names(api.models)
     types = _TypeNamer(class_names)
-    enums = tuple(_enum(model, class_names[model.key]) for model in api.models if isinstance(model, m.EnumModel))
-    models = tuple(_model(model, class_names[model.key], types) for model in api.models if isinstance(model, m.ObjectModel))
+    enums = tuple(
+        _enum(model, class_names[model.key]) for model in api.models if isinstance(model, m.EnumModel)
+    )
+    models = tuple(
+        _model(model, class_names[model.key], types)
+        for model in api.models
+        if isinstance(model, m.ObjectModel)
+    )
     servers = [server.url for server in api.servers]
     return Sdk(
         package=package,
@@ -245,7 +279,9 @@ def _version(version: SpecText, report: Report) -> str:
 def _scopes(scopes: tuple[m.Scope, ...]) -> tuple[ScopeMember, ...]:
     unique = UniqueNames()
     return tuple(
-        ScopeMember(unique.claim(identifier(constant(scope.value.raw), "SCOPE")), scope.value, scope.description)
+        ScopeMember(
+            unique.claim(identifier(constant(scope.value.raw), "SCOPE")), scope.value, scope.description
+        )
         for scope in scopes
     )
 
@@ -260,7 +296,12 @@ def _enum(model: m.EnumModel, class_name: Identifier) -> EnumClass:
     is_integer = model.kind == "integer"
     members = tuple(
         EnumMember(
-            unique.claim(identifier(constant(value.raw) if not is_integer else f"VALUE_{value.raw.replace('-', 'MINUS_')}", "VALUE")),
+            unique.claim(
+                identifier(
+                    constant(value.raw) if not is_integer else f"VALUE_{value.raw.replace('-', 'MINUS_')}",
+                    "VALUE",
+                )
+            ),
             value,
             is_integer,
         )
@@ -278,7 +319,9 @@ def _model(model: m.ObjectModel, class_name: Identifier, types: _TypeNamer) -> M
         if not prop.required and not annotation.endswith("| None"):
             annotation += " | None"
         fields.append(
-            Field(attribute, prop.name, attribute != prop.name.raw, annotation, prop.required, prop.description)
+            Field(
+                attribute, prop.name, attribute != prop.name.raw, annotation, prop.required, prop.description
+            )
         )
     return ModelClass(class_name, kebab(class_name), model.description, tuple(fields))
 
@@ -341,7 +384,9 @@ def _operations(operations: list[m.Operation], types: _TypeNamer) -> tuple[Opera
     named = []
     for operation in operations:
         fallback = f"{operation.method}_{operation.path.raw}"
-        method_name = methods.claim(identifier(snake(operation.operation_id.raw if operation.operation_id else fallback), "call"))
+        method_name = methods.claim(
+            identifier(snake(operation.operation_id.raw if operation.operation_id else fallback), "call")
+        )
         arguments = _arguments(operation, types)
         named.append(
             OperationMethod(
@@ -355,7 +400,9 @@ def _operations(operations: list[m.Operation], types: _TypeNamer) -> tuple[Opera
                 positional=tuple(argument for argument in arguments if argument.location == "path"),
                 keyword=tuple(argument for argument in arguments if argument.location != "path"),
                 body=_body(operation.body, types),
-                return_annotation=types.annotation(operation.response, qualified=True) if operation.response else "None",
+                return_annotation=(
+                    types.annotation(operation.response, qualified=True) if operation.response else "None"
+                ),
                 needs_token=operation.scopes is not None,
                 scopes=operation.scopes or (),
             )

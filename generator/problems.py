@@ -59,4 +59,7 @@ class Report:
         self.warnings: list[Problem] = []
 
     def warn(self, pointer: str, message: str) -> None:
-        self.warnings.append(Problem(Severity.WARNING, pointer, message))
+        """Record a warning once, however many references lead to the same place."""
+        warning = Problem(Severity.WARNING, pointer, message)
+        if warning not in self.warnings:
+            self.warnings.append(warning)

@@ -83,7 +83,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "pyproject.toml", "pyproject.toml.j2", {}
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     yield ".generate-sdk", ".generate-sdk.j2", {}
-    yield "doc/auth/oauth-2-client-credentials-grant.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", _token_url_facts(sdk)
+    yield "doc/auth/oauth-2-client-credentials-grant.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", _token_url_facts(
+        sdk
+    )
     yield "doc/models/o-auth-scope-enum.md", "doc/models/o-auth-scope-enum.md.j2", {}
     yield "doc/models/o-auth-token.md", "doc/models/o-auth-token.md.j2", {}
     for enum in sdk.enums:
@@ -92,7 +94,10 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"doc/models/{model.doc_page}.md", "doc/models/model.md.j2", {"model": model}
     for resource in sdk.resources:
         signatures = {op.method_name: _signature(op) for op in resource.operations}
-        yield f"doc/resources/{resource.doc_page}.md", "doc/resources/resource.md.j2", {"resource": resource, "signatures": signatures}
+        yield f"doc/resources/{resource.doc_page}.md", "doc/resources/resource.md.j2", {
+            "resource": resource,
+            "signatures": signatures,
+        }
     for module in ("__init__", "_auth", "_client", "_environment", "_exceptions", "_runtime"):
         yield f"{package}/{module}.py", f"package/{module}.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
