@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from generator.load import Source
 from generator.problems import Problem, Severity, SpecError, pointer_of
 
 _MAX_ERRORS = 50
+_NOT_A_REFERENCE = "'$ref' is a required property"
 
 
 def validate(source: Source) -> None:
     """Raise a SpecError with one located problem per schema violation."""
     validator_class = _validator_for(source)
-    problems: list[Problem] = []
-    for error in validator_class(source.data).iter_errors():
-        problems.append(source.locate(_problem(error)))
-        if len(problems) == _MAX_ERRORS:
-            break
+    errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
+    # Some errors about schema objects carry a path relative to the schema, which cannot be located;
+    # each comes with a twin that has the full path, so they are left out when there is one.
+    located = [error for error in errors if error.absolute_path and error.absolute_path[0] in source.data]
+    problems = [source.locate(_problem(error)) for error in (located or errors)]
     if problems:
         raise SpecError(_unique(problems))
 
@@ -39,12 +41,23 @@ def _validator_for(source: Source) -> Any:
 
 
 def _problem(error: ValidationError) -> Problem:
-    # "is not valid under any of the given schemas" names no field; the best sub-error does.
-    deepest = best_match([error])
+    deepest = _most_specific(error)
     message = deepest.message
     if len(message) > 160:
         message = f"{deepest.validator} check failed: {message[:120]}…"
     return Problem(Severity.ERROR, pointer_of(*deepest.absolute_path), message)
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """The sub-error that names the field at fault.
+
+    "Not valid under any of the given schemas" names no field. Its alternatives include "is a Reference
+    Object", which is rarely what the author meant; of the others, the deepest names the field.
+    """
+    while error.context:
+        alternatives = [sub for sub in error.context if sub.message != _NOT_A_REFERENCE] or error.context
+        error = max(alternatives, key=lambda sub: len(sub.absolute_path))
+    return error
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
