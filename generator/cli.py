@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
+from generator.naming import package_name_is_free
 from generator.pipeline import generate_to
 from generator.problems import SpecError, printable
 from generator.untrusted import Identifier
@@ -17,9 +18,12 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 def _package_name(value: str) -> str:
     try:
-        return Identifier(value)
+        name = Identifier(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a valid Python package name") from None
+    if not package_name_is_free(name):
+        raise argparse.ArgumentTypeError(f"{value!r} would shadow another package; choose another name")
+    return name
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except OutputFolderError as error:
         print(f"generate-sdk: error: {printable(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"generate-sdk: error: cannot write {args.output}: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:
         if args.debug:

@@ -21,10 +21,25 @@ class _SpecLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A safe loader that keeps dates as strings: `version: 2024-01-01` is text in a spec."""
 
 
+def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    # JSON has string keys only; YAML's `200:` or `true:` keys are read as the text they are in JSON.
+    mapping = loader.construct_mapping(node)
+    if all(type(key) is str for key in mapping):
+        return mapping  # type: ignore[no-any-return]
+    return {_key_text(key): value for key, value in mapping.items()}
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "null" if key is None else str(key)
+
+
 _SpecLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+_SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 @dataclass

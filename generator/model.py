@@ -162,6 +162,8 @@ class Api:
 
 
 DEFAULT_TAG = "default"
+_CONTROLLED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple"}
 _SCHEMA_REF = "#/components/schemas/"
 
 
@@ -327,6 +329,17 @@ class _Builder:
                     return None
                 self.report.warn(index, message + "; the parameter is left out")
                 continue
+            if location == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
+                # OpenAPI: such header parameters are ignored; the client sets these headers itself.
+                self.report.warn(index, f"header parameter {raw['name']!r} is ignored, as OpenAPI prescribes")
+                continue
+            if raw.get("style", _DEFAULT_STYLE[location]) != _DEFAULT_STYLE[location] or raw.get(
+                "explode", location == "query"
+            ) != (location == "query"):
+                self.report.warn(
+                    index,
+                    "parameter style and explode options are not supported yet; sent in the default style",
+                )
             type_ref = self._parameter_type(raw, index)
             if type_ref is None:
                 if raw.get("required"):

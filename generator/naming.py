@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,6 +57,24 @@ _MODEL_ATTRIBUTES = frozenset(
         "model_validate_strings",
     }
 )
+# Names that annotations in generated modules refer to; a field or method of that name would shadow them.
+_ANNOTATION_NAMES = frozenset(
+    {
+        "bool",
+        "bytes",
+        "dict",
+        "float",
+        "int",
+        "list",
+        "str",
+        "datetime",
+        "typing",
+        "enum",
+        "pydantic",
+        "models",
+    }
+)
+_FIELD_RESERVED = _MODEL_ATTRIBUTES | _ANNOTATION_NAMES
 # Attributes of the generated Client and AsyncClient that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset(
     {"client_credentials_auth_manager", "close", "aclose", "from_environment", "base_url", "http_client"}
@@ -83,11 +102,6 @@ def constant(text: str) -> str:
     return "_".join(word.upper() for word in words(text))
 
 
-def kebab(identifier: Identifier) -> str:
-    """A file name made from an identifier: `OAuthToken` → `o-auth-token`."""
-    return snake(identifier).replace("_", "-") or identifier.lower()
-
-
 def identifier(candidate: str, fallback: str, reserved: Iterable[str] = ()) -> Identifier:
     """A valid identifier from a candidate: `fallback` when it is empty, prefixed when it starts with a
     digit, suffixed with `_` when it is a keyword or reserved."""
@@ -100,15 +114,18 @@ def identifier(candidate: str, fallback: str, reserved: Iterable[str] = ()) -> I
 
 
 class UniqueNames:
-    """Hands out names unique within one scope: a repeat gets `_2`, `_3`, ... in order of request."""
+    """Hands out names unique within one scope, ignoring case: a repeat gets a number (`get_item_2`,
+    `Item2`), in order of request."""
 
-    def __init__(self, taken: Iterable[str] = ()) -> None:
+    def __init__(self, taken: Iterable[str] = (), separator: str = "_") -> None:
         self._taken = {name.lower() for name in taken}
+        self._separator = separator
 
     def claim(self, name: Identifier) -> Identifier:
         candidate, number = name, 2
+        separator = "" if name.endswith("_") else self._separator
         while candidate.lower() in self._taken:
-            candidate = Identifier(f"{name}_{number}" if not name.endswith("_") else f"{name}{number}")
+            candidate = Identifier(f"{name}{separator}{number}")
             number += 1
         self._taken.add(candidate.lower())
         return candidate
@@ -132,7 +149,7 @@ class EnumMember:
 class EnumClass:
     class_name: Identifier
     doc_page: str
-    description: SpecText | None
+    description: SpecText
     members: tuple[EnumMember, ...]
     is_integer: bool
 
@@ -151,7 +168,7 @@ class Field:
 class ModelClass:
     class_name: Identifier
     doc_page: str
-    description: SpecText | None
+    description: SpecText
     fields: tuple[Field, ...]
 
 
@@ -206,6 +223,8 @@ class Resource:
     doc_page: str
     tag: SpecText
     description: SpecText | None
+    summary: SpecText
+    """The description, or a line naming the tag."""
     operations: tuple[OperationMethod, ...]
 
 
@@ -229,21 +248,34 @@ class Sdk:
     enums: tuple[EnumClass, ...]
 
 
+# Packages the generated SDK imports, and folders of the generated project, cannot be its name.
+_TAKEN_PACKAGE_NAMES = frozenset({"doc", "httpx2", "httpcore2", "pydantic", "pydantic_core", "anyio", "h11"})
+
+
+def package_name_is_free(name: str) -> bool:
+    """Whether a package of this name would shadow nothing the SDK or its users import."""
+    return name.strip("_") != "" and name not in _TAKEN_PACKAGE_NAMES and name not in sys.stdlib_module_names
+
+
 def package_name(title: str) -> Identifier:
     """The default package name: the title's words lower-cased, camel case kept whole (`httpCCG` → `httpccg`)."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return identifier("_".join(re.findall(r"[a-z0-9]+", ascii_title.lower())), "api_client")
+    name = identifier("_".join(re.findall(r"[a-z0-9]+", ascii_title.lower())), "api_client")
+    return name if package_name_is_free(name) else Identifier(f"{name}_client")
 
 
 def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
     """Name every part of the API for the templates."""
     class_names = _model_class_names(api.models)
+    pages = _doc_pages(class_names.values())
     types = _TypeNamer(class_names)
     enums = tuple(
-        _enum(model, class_names[model.key]) for model in api.models if isinstance(model, m.EnumModel)
+        _enum(model, class_names[model.key], pages[class_names[model.key]])
+        for model in api.models
+        if isinstance(model, m.EnumModel)
     )
     models = tuple(
-        _model(model, class_names[model.key], types)
+        _model(model, class_names[model.key], pages[class_names[model.key]], types)
         for model in api.models
         if isinstance(model, m.ObjectModel)
     )
@@ -287,11 +319,20 @@ def _scopes(scopes: tuple[m.Scope, ...]) -> tuple[ScopeMember, ...]:
 
 
 def _model_class_names(models: tuple[m.Model, ...]) -> dict[str, Identifier]:
-    unique = UniqueNames(["OAuthScopeEnum", "OAuthToken"])
+    unique = UniqueNames(["OAuthScopeEnum", "OAuthToken"], separator="")
     return {model.key: unique.claim(identifier(pascal(model.key), "Model")) for model in models}
 
 
-def _enum(model: m.EnumModel, class_name: Identifier) -> EnumClass:
+def _doc_pages(class_names: Iterable[Identifier]) -> dict[Identifier, str]:
+    """A distinct doc page name for each class: `OAuthToken` → `o-auth-token`."""
+    unique = UniqueNames(["o_auth_scope_enum", "o_auth_token"])
+    pages = {}
+    for class_name in class_names:
+        pages[class_name] = unique.claim(identifier(snake(class_name), "model")).replace("_", "-")
+    return pages
+
+
+def _enum(model: m.EnumModel, class_name: Identifier, doc_page: str) -> EnumClass:
     unique = UniqueNames()
     is_integer = model.kind == "integer"
     members = tuple(
@@ -307,14 +348,15 @@ def _enum(model: m.EnumModel, class_name: Identifier) -> EnumClass:
         )
         for value in dict.fromkeys(model.values)
     )
-    return EnumClass(class_name, kebab(class_name), model.description, members, is_integer)
+    description = model.description or SpecText(f"The values of the {model.key!r} schema.")
+    return EnumClass(class_name, doc_page, description, members, is_integer)
 
 
-def _model(model: m.ObjectModel, class_name: Identifier, types: _TypeNamer) -> ModelClass:
+def _model(model: m.ObjectModel, class_name: Identifier, doc_page: str, types: _TypeNamer) -> ModelClass:
     unique = UniqueNames()
     fields = []
     for prop in model.properties:
-        attribute = unique.claim(identifier(snake(prop.name.raw), "field", _MODEL_ATTRIBUTES))
+        attribute = unique.claim(identifier(snake(prop.name.raw), "field", _FIELD_RESERVED))
         annotation = types.annotation(prop.type, qualified=False)
         if not prop.required and not annotation.endswith("| None"):
             annotation += " | None"
@@ -323,7 +365,8 @@ def _model(model: m.ObjectModel, class_name: Identifier, types: _TypeNamer) -> M
                 attribute, prop.name, attribute != prop.name.raw, annotation, prop.required, prop.description
             )
         )
-    return ModelClass(class_name, kebab(class_name), model.description, tuple(fields))
+    description = model.description or SpecText(f"An object of the {model.key!r} schema.")
+    return ModelClass(class_name, doc_page, description, tuple(fields))
 
 
 class _TypeNamer:
@@ -357,30 +400,42 @@ def _primitive(kind: str, format: str | None) -> str:
 
 def _resources(api: m.Api, types: _TypeNamer) -> tuple[Resource, ...]:
     attributes = UniqueNames(_CLIENT_ATTRIBUTES)
+    class_names: set[str] = set()
     resources = []
     for tag in api.tags:
         operations = [operation for operation in api.operations if operation.tag == tag.name]
         if not operations:
             continue
         attribute = attributes.claim(identifier(snake(tag.name.raw), "default"))
-        class_stem = pascal(attribute)
+        class_name, async_class_name = _resource_class_names(pascal(attribute), class_names)
         resources.append(
             Resource(
                 attribute=attribute,
                 module=attribute,
-                class_name=Identifier(f"{class_stem}Resource"),
-                async_class_name=Identifier(f"Async{class_stem}Resource"),
-                doc_page=kebab(attribute),
+                class_name=class_name,
+                async_class_name=async_class_name,
+                doc_page=attribute.replace("_", "-"),
                 tag=tag.name,
                 description=tag.description,
+                summary=tag.description or SpecText(f"Operations tagged {tag.name.raw!r}."),
                 operations=_operations(operations, types),
             )
         )
     return tuple(resources)
 
 
+def _resource_class_names(stem: str, taken: set[str]) -> tuple[Identifier, Identifier]:
+    """`ItemsResource` and `AsyncItemsResource`, numbered when a tag such as "Async Items" took them."""
+    candidate, number = stem, 2
+    while f"{candidate}Resource" in taken or f"Async{candidate}Resource" in taken:
+        candidate, number = f"{stem}{number}", number + 1
+    names = Identifier(f"{candidate}Resource"), Identifier(f"Async{candidate}Resource")
+    taken.update(names)
+    return names
+
+
 def _operations(operations: list[m.Operation], types: _TypeNamer) -> tuple[OperationMethod, ...]:
-    methods = UniqueNames()
+    methods = UniqueNames(_ANNOTATION_NAMES)
     named = []
     for operation in operations:
         fallback = f"{operation.method}_{operation.path.raw}"

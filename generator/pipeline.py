@@ -36,5 +36,5 @@ def generate(spec: Path, package: str | None = None) -> Result:
 
 def generate_to(spec: Path, out: Path, package: str | None = None, *, force: bool = False) -> Result:
     result = generate(spec, package)
-    write(result.files, out, force=force)
+    write(result.files, out, keep=spec, force=force)
     return result

@@ -64,6 +64,7 @@ def environment() -> jinja2.Environment:
         markdown_inline=untrusted.markdown_inline,
         markdown_code=untrusted.markdown_code,
         toml_string=untrusted.toml_string,
+        table_cell=untrusted.table_cell,
         int_literal=_int_literal,
     )
     return env
@@ -71,10 +72,14 @@ def environment() -> jinja2.Environment:
 
 def render(sdk: Sdk) -> list[OutputFile]:
     env = environment()
-    return [
+    files = [
         OutputFile(_checked_path(path), env.get_template(template).render(sdk=sdk, **context))
         for path, template, context in _plan(sdk)
     ]
+    paths = [str(file.path).lower() for file in files]
+    if len(set(paths)) != len(paths):  # the naming stage keeps file names apart; this proves it
+        raise ValueError(f"two output files share a name: {sorted(p for p in paths if paths.count(p) > 1)}")
+    return files
 
 
 def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:

@@ -93,9 +93,9 @@ def docstring(text: Text, indent: int = 0) -> str:
             "\\\\" if ch == "\\" else ch if ch.isprintable() else _escape_char(ch) for ch in line
         )
         lines.append(escaped.rstrip())
-    body = "\n".join(lines).strip("\n").replace('"""', '\\"\\"\\"')
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
+    body = "\n".join(lines).strip("\n")
+    # A quote is harmless unless it is part of a run of three, or runs into the closing quotes.
+    body = re.sub(r'"{3,}|"+\Z', lambda run: '\\"' * len(run[0]), body)
     return body.replace("\n", "\n" + " " * indent).replace("\n" + " " * indent + "\n", "\n\n")
 
 
@@ -108,14 +108,25 @@ _MARKDOWN_HTML: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def markdown(text: Text) -> str:
-    """A Markdown paragraph: the author's Markdown kept, raw HTML neutralized."""
-    lines = _normalize_newlines(_raw(text)).strip().split("\n")
-    return "\n".join(comment(line) for line in lines).translate(_MARKDOWN_HTML)
+    """A Markdown paragraph: the author's Markdown kept, raw HTML neutralized, no code fences opened
+    (a fence would swallow the rest of the page)."""
+    lines = []
+    for line in _normalize_newlines(_raw(text)).strip("\n").split("\n"):
+        line = "".join(ch if ch.isprintable() else " " for ch in line).rstrip()
+        content = line.lstrip(" ")
+        if content.startswith(("```", "~~~")):
+            line = line[: len(line) - len(content)] + "\\" + content
+        lines.append(line)
+    return "\n".join(lines).translate(_MARKDOWN_HTML)
+
+
+_MARKDOWN_INLINE: Final = str.maketrans({"|": "\\|", "[": "\\[", "]": "\\]"})
 
 
 def markdown_inline(text: Text) -> str:
-    """Markdown on one line, such as a table cell or a heading: no line breaks, no cell breaks."""
-    return comment(_raw(text)).translate(_MARKDOWN_HTML).replace("|", "\\|")
+    """Markdown on one line, such as a heading, link text or table cell: no line breaks, no cell
+    breaks, no links."""
+    return comment(_raw(text)).translate(_MARKDOWN_HTML).translate(_MARKDOWN_INLINE)
 
 
 def markdown_code(text: Text) -> str:
@@ -123,7 +134,12 @@ def markdown_code(text: Text) -> str:
     raw = comment(_raw(text))
     fence = "`" * (max((len(run) for run in re.findall(r"`+", raw)), default=0) + 1)
     padding = " " if raw.startswith("`") or raw.endswith("`") else ""
-    return f"{fence}{padding}{raw}{padding}{fence}".replace("|", "\\|")
+    return f"{fence}{padding}{raw}{padding}{fence}"
+
+
+def table_cell(markdown_text: str) -> str:
+    """Markdown made by another filter, for a table cell: GFM splits cells at `|`, even in code spans."""
+    return markdown_text.replace("|", "\\|")
 
 
 def toml_string(text: Text) -> str:

@@ -21,9 +21,10 @@ class OutputFolderError(Exception):
     """The output folder cannot be replaced safely."""
 
 
-def write(files: list[OutputFile], out: Path, *, force: bool = False) -> None:
+def write(files: list[OutputFile], out: Path, *, keep: Path, force: bool = False) -> None:
+    """Replace `out` with the files; `keep` (the spec) must not be inside it."""
     out = out.absolute()
-    _check_replaceable(out, force)
+    _check_replaceable(out, force, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -37,7 +38,11 @@ def write(files: list[OutputFile], out: Path, *, force: bool = False) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _check_replaceable(out: Path, force: bool) -> None:
+def _check_replaceable(out: Path, force: bool, keep: Path) -> None:
+    if keep.resolve().is_relative_to(out.resolve()) or Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise OutputFolderError(
+            f"{out} holds the spec or the current folder; choose an output folder of its own"
+        )
     if not out.exists() or force:
         return
     if not out.is_dir():
@@ -58,4 +63,7 @@ def _swap(staging: Path, out: Path) -> None:
     except OSError:
         retired.rename(out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    if retired.is_dir():
+        shutil.rmtree(retired)
+    else:
+        retired.unlink()

@@ -563,3 +563,53 @@ def test_async_token_calls_use_the_given_http_client(fresh_server: OAuthTestServ
 
     asyncio.run(main())
     assert seen == ["/oauth/token", "/api/v1/items"]
+
+
+# Beyond the contract: misuse and odd tokens fail clearly.
+
+
+def test_401_on_a_token_set_by_hand_without_credentials_is_the_api_error(fresh_server: OAuthTestServer) -> None:
+    with Client(base_url=fresh_server.base_url) as client:
+        client.client_credentials_auth_manager.o_auth_token = OAuthToken(access_token="not-a-real-token")
+        with pytest.raises(ApiError) as failure:
+            client.items.list_items()
+    assert failure.value.status_code == 401
+    assert len(fresh_server.api_requests()) == 1 and token_count(fresh_server) == 0
+
+
+def test_provider_asking_the_client_for_a_token_fails_instead_of_deadlocking(fresh_server: OAuthTestServer) -> None:
+    def provider(last: OAuthToken | None, manager: ClientCredentialsAuthManager) -> OAuthToken:
+        return manager.token()
+
+    with make_client(fresh_server, o_auth_token_provider=provider) as client:
+        with pytest.raises(RuntimeError, match="fetch_token"):
+            client.items.list_items()
+
+
+def test_async_provider_asking_for_a_token_fails_instead_of_deadlocking(fresh_server: OAuthTestServer) -> None:
+    async def provider(last: OAuthToken | None, manager: AsyncClientCredentialsAuthManager) -> OAuthToken:
+        return await manager.token()
+
+    async def main() -> None:
+        async with make_async_client(fresh_server, o_auth_token_provider=provider) as client:
+            await asyncio.wait_for(client.items.list_items(), timeout=5)
+
+    with pytest.raises(RuntimeError, match="fetch_token"):
+        asyncio.run(main())
+
+
+@pytest.mark.parametrize(("expires_in", "expected"), [(3599.7, 3599), ("3600", 3600), (-5, 0), (120, 120)])
+def test_expires_in_is_whole_non_negative_seconds(expires_in: object, expected: int) -> None:
+    assert OAuthToken.model_validate({"access_token": "x", "expires_in": expires_in}).expires_in == expected
+
+
+def test_token_calls_get_a_read_timeout_when_the_client_has_none(fresh_server: OAuthTestServer) -> None:
+    seen: list[httpx2.Request] = []
+    http_client = httpx2.Client(timeout=httpx2.Timeout(None, connect=5.0), event_hooks={"request": [seen.append]})
+    with Client(
+        client_credentials_auth_credentials=credentials(fresh_server), base_url=fresh_server.base_url, http_client=http_client
+    ) as client:
+        client.items.list_items()
+    http_client.close()
+    assert seen[0].url.path == "/oauth/token"
+    assert seen[0].extensions["timeout"]["read"] is not None

@@ -13,6 +13,7 @@ import base64
 import dataclasses
 import inspect
 import logging
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -34,6 +35,9 @@ DEFAULT_TOKEN_TIMEOUT = httpx2.Timeout(30.0)
 _DEFAULT_MARGIN_SHARE = 0.1
 _DEFAULT_MARGIN_CAP = 60.0
 _MAX_DESCRIPTION = 500
+_REENTRY = (
+    "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
+)
 
 ClientAuthentication = Literal["client_secret_basic", "client_secret_post"]
 
@@ -59,6 +63,18 @@ class OAuthToken(pydantic.BaseModel):
     """When the token expires, in Unix epoch seconds (UTC); None when unknown."""
     refresh_token: str | None = pydantic.Field(default=None, repr=False)
     """A refresh token, when the server issued one."""
+
+    @pydantic.field_validator("expires_in", mode="before")
+    @classmethod
+    def _whole_seconds(cls, value: Any) -> Any:
+        # Some servers send 3599.5 or "3600"; a lifetime is whole seconds, never negative.
+        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+            value = float(value)
+        if isinstance(value, float) and math.isfinite(value):
+            return max(0, math.floor(value))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return max(0, value)
+        return value
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         # Extra fields (an id_token, say) may be secret too: only these are shown.
@@ -166,6 +182,10 @@ class _TokenState:
         lifetime = token.expires_in or 0
         return min(_DEFAULT_MARGIN_CAP, _DEFAULT_MARGIN_SHARE * lifetime)
 
+    def can_renew(self) -> bool:
+        """Whether a new token can be had when the API refuses the current one."""
+        return self._credentials is not None
+
     def _drop(self, token: OAuthToken) -> None:
         if self._usable is token:
             self._usable = None
@@ -202,7 +222,7 @@ class _TokenState:
             pair = f"{quote_plus(credentials.o_auth_client_id)}:{quote_plus(credentials.o_auth_client_secret)}"
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
         timeout = http_client.timeout
-        if timeout.read is None and timeout.connect is None:
+        if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
         _logger.debug("requesting an OAuth token from %s (scope %r)", self._token_url, scope)
         return http_client.build_request(
@@ -233,11 +253,15 @@ class _TokenState:
         try:
             token = OAuthToken.model_validate({**body, "expiry": None})
         except pydantic.ValidationError as error:
-            fields = sorted({str(detail["loc"][0]) for detail in error.errors() if detail["loc"]})
+            invalid = sorted({str(detail["loc"][0]) for detail in error.errors() if detail["loc"]})
+        else:
+            invalid = []
+        if invalid:
+            # Raised outside the except block: the validation error quotes the response, token included.
             raise OAuthProviderError(
-                f"the token endpoint's response has invalid fields: {', '.join(fields)}",
+                f"the token endpoint's response has invalid fields: {', '.join(invalid)}",
                 status_code=status,
-            ) from None
+            )
         if token.expires_in is not None:
             # Epoch seconds are UTC by definition; counting from the request's start errs on the safe side.
             token.expiry = int(requested_at) + token.expires_in
@@ -264,6 +288,7 @@ class ClientCredentialsAuthManager(_TokenState):
         self._http_client = http_client
         self._lock = threading.Lock()
         self._acquisition: Future[OAuthToken] | None = None
+        self._acquiring_thread: int | None = None
 
     def fetch_token(self) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
@@ -285,14 +310,14 @@ class ClientCredentialsAuthManager(_TokenState):
             token = self._fresh_token()
             if token is not None:
                 return token
-            acquisition = self._acquisition
-            if acquisition is not None:
-                leader = False
-            else:
-                acquisition = self._acquisition = Future()
-                leader = True
-        if not leader:
-            return acquisition.result()
+            pending = self._acquisition
+            if pending is None:
+                acquisition: Future[OAuthToken] = Future()
+                self._acquisition, self._acquiring_thread = acquisition, threading.get_ident()
+            elif self._acquiring_thread == threading.get_ident():
+                raise RuntimeError(_REENTRY)
+        if pending is not None:
+            return pending.result()
         try:
             token = self._acquire()
         except BaseException as error:
@@ -304,6 +329,7 @@ class ClientCredentialsAuthManager(_TokenState):
         finally:
             with self._lock:
                 self._acquisition = None
+                self._acquiring_thread = None
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
@@ -327,13 +353,14 @@ class ClientCredentialsAuthManager(_TokenState):
         if callback is not None:
             try:
                 outcome = callback(token)
+            except Exception:
+                _logger.exception("o_auth_on_token_update raised; the new token stays in use")
+            else:
                 if inspect.isawaitable(outcome):
                     _close(outcome)
                     raise TypeError(
                         "Client needs a plain o_auth_on_token_update; use AsyncClient with a coroutine"
                     )
-            except Exception:
-                _logger.exception("o_auth_on_token_update raised; the new token stays in use")
         return token
 
 
@@ -367,38 +394,47 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         token = self._fresh_token()
         if token is not None:
             return token
-        if self._acquisition is None:
+        acquisition = self._acquisition
+        if acquisition is not None and acquisition is asyncio.current_task():
+            raise RuntimeError(_REENTRY)
+        if (
+            acquisition is None
+            or acquisition.done()
+            or acquisition.get_loop() is not asyncio.get_running_loop()
+        ):
             # A task of its own, so that a caller being cancelled does not cancel the others' token.
-            self._acquisition = asyncio.ensure_future(self._acquire())
-            self._acquisition.add_done_callback(_mark_retrieved)
-        return await asyncio.shield(self._acquisition)
+            acquisition = self._acquisition = asyncio.ensure_future(self._acquire())
+            acquisition.add_done_callback(self._acquisition_done)
+        return await asyncio.shield(acquisition)
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         self._drop(token)
 
-    async def _acquire(self) -> OAuthToken:
-        try:
-            provider = self._token_provider()
-            if provider is None:
-                token = await self.fetch_token()
-            else:
-                provided = provider(self._last, self)
-                token = _check_provided(
-                    await provided if inspect.isawaitable(provided) else provided
-                )
-            self._keep(token)
-            callback = self._token_update_callback()
-            if callback is not None:
-                try:
-                    outcome = callback(token)
-                    if inspect.isawaitable(outcome):
-                        await outcome
-                except Exception:
-                    _logger.exception("o_auth_on_token_update raised; the new token stays in use")
-            return token
-        finally:
+    def _acquisition_done(self, acquisition: asyncio.Task[OAuthToken]) -> None:
+        if self._acquisition is acquisition:
             self._acquisition = None
+        # Every waiter may have been cancelled; the failure must not be reported as never retrieved.
+        if not acquisition.cancelled():
+            acquisition.exception()
+
+    async def _acquire(self) -> OAuthToken:
+        provider = self._token_provider()
+        if provider is None:
+            token = await self.fetch_token()
+        else:
+            provided = provider(self._last, self)
+            token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
+        self._keep(token)
+        callback = self._token_update_callback()
+        if callback is not None:
+            try:
+                outcome = callback(token)
+                if inspect.isawaitable(outcome):
+                    await outcome
+            except Exception:
+                _logger.exception("o_auth_on_token_update raised; the new token stays in use")
+        return token
 
 
 def _check_provided(token: object) -> OAuthToken:
@@ -412,12 +448,6 @@ def _check_provided(token: object) -> OAuthToken:
 def _close(awaitable: Awaitable[Any]) -> None:
     if inspect.iscoroutine(awaitable):
         awaitable.close()
-
-
-def _mark_retrieved(task: asyncio.Task[OAuthToken]) -> None:
-    # Every waiter may have been cancelled; the failure must not be reported as never retrieved.
-    if not task.cancelled():
-        task.exception()
 
 
 def _json_or_none(response: httpx2.Response) -> Any:

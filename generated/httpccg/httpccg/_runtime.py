@@ -65,7 +65,7 @@ def resolve_base_url(base_url: str | None, default: str | None) -> str:
         raise ValueError(
             "the spec names no absolute server URL: create the client with base_url=..."
         )
-    return url.rstrip("/")
+    return url
 
 
 def resolve_token_url(base_url: str, token_url: str | None, spec_token_url: str) -> str | None:
@@ -83,6 +83,12 @@ def _text(value: Any) -> str:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return str(value)
+
+
+def _path_segment(value: Any) -> str:
+    # Arrays use the "simple" style: comma-separated.
+    items = value if isinstance(value, list) else [value]
+    return ",".join(quote(_text(item), safe="") for item in items)
 
 
 @functools.lru_cache(maxsize=None)
@@ -106,10 +112,8 @@ def build_request(
     headers: Mapping[str, Any],
     body: Any,
 ) -> httpx2.Request:
-    """The HTTP request for one call of an operation."""
-    url = base_url + _PATH_PARAMETER.sub(
-        lambda match: quote(_text(path[match[1]]), safe=""), endpoint.path
-    )
+    """The HTTP request for one call of an operation; `base_url` has no trailing slash."""
+    url = base_url + _PATH_PARAMETER.sub(lambda match: _path_segment(path[match[1]]), endpoint.path)
     params = httpx2.QueryParams(
         [
             (name, _text(item))
@@ -168,7 +172,7 @@ class SyncRuntime:
         self, http_client: httpx2.Client, base_url: str, tokens: ClientCredentialsAuthManager
     ) -> None:
         self._http_client = http_client
-        self._base_url = base_url
+        self._base_url = base_url.rstrip("/")
         self._tokens = tokens
 
     def call(
@@ -187,7 +191,7 @@ class SyncRuntime:
             return decode_response(endpoint, self._http_client.send(request))
         token = self._tokens.token()
         response = self._http_client.send(_authorize(request, token))
-        if response.status_code == 401:
+        if response.status_code == 401 and self._tokens.can_renew():
             _logger.debug(
                 "the API refused the OAuth token (HTTP 401); retrying once with a new token"
             )
@@ -207,7 +211,7 @@ class AsyncRuntime:
         tokens: AsyncClientCredentialsAuthManager,
     ) -> None:
         self._http_client = http_client
-        self._base_url = base_url
+        self._base_url = base_url.rstrip("/")
         self._tokens = tokens
 
     async def call(
@@ -226,7 +230,7 @@ class AsyncRuntime:
             return decode_response(endpoint, await self._http_client.send(request))
         token = await self._tokens.token()
         response = await self._http_client.send(_authorize(request, token))
-        if response.status_code == 401:
+        if response.status_code == 401 and self._tokens.can_renew():
             _logger.debug(
                 "the API refused the OAuth token (HTTP 401); retrying once with a new token"
             )

@@ -66,7 +66,7 @@ class NewItem(pydantic.BaseModel):
 
 
 class ServiceStatus(pydantic.BaseModel):
-    """ServiceStatus"""
+    """An object of the 'ServiceStatus' schema."""
 
     model_config = pydantic.ConfigDict(extra="allow", validate_by_name=True, validate_by_alias=True)
 

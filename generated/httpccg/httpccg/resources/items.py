@@ -1,5 +1,7 @@
 """Items held in the inventory."""
 
+from __future__ import annotations
+
 from .. import _runtime, models
 
 _LIST_ITEMS: _runtime.Endpoint[list[models.Item]] = _runtime.Endpoint(

@@ -1,5 +1,7 @@
 """Information about the service itself."""
 
+from __future__ import annotations
+
 from .. import _runtime, models
 
 _GET_SERVICE_STATUS: _runtime.Endpoint[models.ServiceStatus] = _runtime.Endpoint(

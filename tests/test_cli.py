@@ -1,0 +1,581 @@
+"""The `generate-sdk` command: exit codes (0 ok, 1 internal error, 2 bad input), located messages, and what
+it does to the output folder."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from generator.cli import main
+
+SPEC = ROOT / "specs" / "httpccg.yaml"
+# Subprocesses run the generator of this checkout, whatever their working folder.
+SUBPROCESS_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+SPEC_TEXT = SPEC.read_text(encoding="utf-8")
+
+# FILE:LINE:COL: SEVERITY: /json/pointer: message
+LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): "
+    r"(?P<pointer>/[^ ]*): (?P<message>\S.*)$"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"the spec no longer holds exactly one {old!r}"
+    return text.replace(old, new)
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line on which the only occurrence of `needle` starts."""
+    assert text.count(needle) == 1, f"{needle!r} is not unique in the spec"
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def write_spec(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
+    folder = tmp_path / "specs"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def parsed_lines(stderr: str) -> list[re.Match[str]]:
+    lines = stderr.splitlines()
+    assert lines, "nothing on stderr"
+    matches = [LINE.match(line) for line in lines]
+    bad = [line for line, match in zip(lines, matches) if match is None]
+    assert not bad, f"lines not of the form FILE:LINE:COL: severity: /pointer: message: {bad}"
+    return [match for match in matches if match is not None]
+
+
+# --- success --------------------------------------------------------------------------------------------
+
+
+def test_success(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
+    assert code == 0, stderr
+    assert (out / "httpccg" / "__init__.py").is_file()
+    assert (out / ".generate-sdk").is_file()
+    assert "httpccg" in stdout
+    assert stderr == ""  # the example spec needs no warnings
+
+
+def test_success_as_a_subprocess(tmp_path: Path) -> None:
+    out = tmp_path / "sdk"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", str(SPEC), "-o", str(out)],
+        cwd=tmp_path,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "httpccg" in result.stdout
+    assert (out / "httpccg" / "__init__.py").is_file()
+
+
+def test_package_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, SPEC, "-o", out, "--package-name", "custom_name")
+    assert code == 0, stderr
+    assert (out / "custom_name" / "__init__.py").is_file()
+    assert (out / "custom_name" / "resources" / "items.py").is_file()
+    assert not (out / "httpccg").exists()
+    assert "custom_name" in stdout
+    assert 'packages = ["custom_name"]' in (out / "pyproject.toml").read_text()
+
+
+# --- bad input: exit 2 ----------------------------------------------------------------------------------
+
+
+def test_validation_error_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A response without `description` (a oneOf violation): one located error, no traceback."""
+    text = replace_once(
+        SPEC_TEXT,
+        "        '204':\n          description: The item was deleted.\n",
+        "        '204':\n          content: {}\n",
+    )
+    spec = write_spec(tmp_path, text)
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "sdk").exists()
+    problems = parsed_lines(stderr)
+    assert all(problem["file"] == str(spec) and problem["severity"] == "error" for problem in problems)
+    located = {(problem["pointer"], int(problem["line"]), int(problem["column"])) for problem in problems}
+    # The value of '204' is the mapping that starts on the `content: {}` line.
+    expected = ("/paths/~1items~1{itemId}/delete/responses/204", line_of(text, "content: {}"), 11)
+    assert expected in located, stderr
+    assert len(problems) == 1, stderr
+    assert "'description' is a required property" in problems[0]["message"]
+
+
+def test_validation_errors_are_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two violations, one of them a wrong type (once an internal error: jsonschema's best_match needs a
+    type checker that openapi-spec-validator's errors lack): one located line each."""
+    text = replace_once(SPEC_TEXT, "      required: [id, name, status, note]\n", "      required: x\n")
+    text = replace_once(
+        text,
+        "        '204':\n          description: The item was deleted.\n",
+        "        '204':\n          content: {}\n",
+    )
+    spec = write_spec(tmp_path, text)
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert "Traceback" not in stderr
+    assert code == 2, stderr
+    problems = parsed_lines(stderr)
+    assert all(problem["file"] == str(spec) and problem["severity"] == "error" for problem in problems)
+    located = {(problem["pointer"], int(problem["line"]), int(problem["column"])) for problem in problems}
+    required = (
+        "/components/schemas/Item/required",
+        line_of(text, "required: x"),
+        len("      required: ") + 1,
+    )
+    assert required in located, stderr
+    response = ("/paths/~1items~1{itemId}/delete/responses/204", line_of(text, "content: {}"), 11)
+    assert response in located, stderr
+    assert len(problems) == 2, stderr
+
+
+VIOLATIONS = {
+    # name: (old, new, pointer, text at the reported line and column, words of the message)
+    "missing-field": (
+        "  version: 1.0.0\n",
+        "",
+        "/info",
+        "title: httpCCG",
+        "'version' is a required property",
+    ),
+    "wrong-type": ("  title: httpCCG\n", "  title: [1]\n", "/info/title", "[1]", "is not of type 'string'"),
+    "unknown-key": ("openapi: 3.0.3\n", "openapi: 3.0.3\nfoo: 1\n", "/", "openapi: 3.0.3", "'foo'"),
+}
+
+
+@pytest.mark.parametrize("violation", sorted(VIOLATIONS))
+def test_schema_violations_are_located(
+    violation: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new, pointer, at, words = VIOLATIONS[violation]
+    text = replace_once(SPEC_TEXT, old, new)
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk")
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    [problem] = parsed_lines(stderr)
+    assert problem["pointer"] == pointer
+    offset = text.index(at)
+    assert int(problem["line"]) == text[:offset].count("\n") + 1
+    assert int(problem["column"]) == offset - text.rfind("\n", 0, offset)
+    assert words in problem["message"]
+
+
+def test_unquoted_response_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """YAML reads `200:` as a number; it once crashed the validator (exit 1). It means the text "200"."""
+    text = replace_once(
+        SPEC_TEXT,
+        "        '200':\n          description: The service status.\n",
+        "        200:\n          description: The service status.\n",
+    )
+    text = replace_once(
+        text,
+        "        '204':\n          description: The item was deleted.\n",
+        "        204:\n          description: The item was deleted.\n",
+    )
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", out)
+    assert code == 0, stderr
+    assert stderr == ""
+    service = (out / "httpccg" / "resources" / "service.py").read_text()
+    assert "-> models.ServiceStatus:" in service  # the 200 response was found
+
+
+def test_invalid_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(SPEC_TEXT, "  title: httpCCG\n", "  title: httpCCG\n\tsummary: tabbed\n")
+    spec = write_spec(tmp_path, text)
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert code == 2
+    assert "Traceback" not in stderr
+    [problem] = parsed_lines(stderr)
+    assert problem["file"] == str(spec)
+    assert int(problem["line"]) == line_of(text, "\tsummary")
+    assert int(problem["column"]) == 1
+    assert "invalid YAML" in problem["message"]
+    assert not (tmp_path / "sdk").exists()
+
+
+def test_invalid_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = '{\n  "openapi": "3.0.3",\n  "info": {"title": "x",, "version": "1"}\n}\n'
+    spec = write_spec(tmp_path, text, "spec.json")
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert code == 2
+    assert "Traceback" not in stderr
+    [problem] = parsed_lines(stderr)
+    bad = text.index(",,") + 1  # the second comma
+    assert int(problem["line"]) == text[:bad].count("\n") + 1 == 3
+    assert int(problem["column"]) == bad - text.rindex("\n", 0, bad)
+    assert "invalid JSON" in problem["message"]
+
+
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    code, stdout, stderr = run(capsys, missing, "-o", tmp_path / "sdk")
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert str(missing) in stderr
+    assert "cannot read the spec" in stderr
+    assert not (tmp_path / "sdk").exists()
+
+
+def test_no_client_credentials_scheme(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(
+        SPEC_TEXT,
+        "        clientCredentials:\n          tokenUrl: /oauth/token\n",
+        "        implicit:\n          authorizationUrl: /oauth/authorize\n",
+    )
+    spec = write_spec(tmp_path, text)
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    errors = [problem for problem in parsed_lines(stderr) if problem["severity"] == "error"]
+    assert [problem["pointer"] for problem in errors] == ["/components/securitySchemes"]
+    assert int(errors[0]["line"]) == line_of(text, "    ClientCredentialsAuth:\n")
+    assert "clientCredentials" in errors[0]["message"]
+
+
+def test_unsupported_openapi_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(SPEC_TEXT, "openapi: 3.0.3\n", "openapi: 2.5.0\n")
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk")
+    assert code == 2
+    [problem] = parsed_lines(stderr)
+    assert problem["pointer"] == "/openapi"
+    assert problem["line"] == "1"
+    assert "2.5.0" in problem["message"]
+
+
+def test_swagger_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(SPEC_TEXT, "openapi: 3.0.3\n", 'swagger: "2.0"\n')
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk")
+    assert code == 2
+    [problem] = parsed_lines(stderr)
+    assert problem["pointer"] == "/swagger"
+    assert "Swagger 2.0" in problem["message"]
+    assert "not supported yet" in problem["message"]
+
+
+def test_output_is_required(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(SPEC)])
+    assert exit_info.value.code == 2
+    assert "-o/--output" in capsys.readouterr().err
+
+
+def test_bad_package_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(SPEC), "-o", str(tmp_path / "sdk"), "--package-name", "1bad"])
+    assert exit_info.value.code == 2
+    assert "'1bad' is not a valid Python package name" in capsys.readouterr().err
+    assert not (tmp_path / "sdk").exists()
+
+
+def test_bad_arguments_as_a_subprocess(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            str(SPEC),
+            "-o",
+            str(tmp_path / "sdk"),
+            "--package-name",
+            "class",
+        ],
+        cwd=tmp_path,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "not a valid Python package name" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- the output folder ----------------------------------------------------------------------------------
+
+BROKEN = {
+    # name: (old, new), a change to the example spec that makes it fail in the load or the model stage
+    "invalid-yaml": ("  title: httpCCG\n", "  title: httpCCG\n\tsummary: x\n"),
+    "no-client-credentials": (
+        "        clientCredentials:\n          tokenUrl: /oauth/token\n",
+        "        implicit:\n          authorizationUrl: /oauth/authorize\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_failed_generation_leaves_the_output_untouched(
+    broken: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent = tmp_path / "out"
+    out = parent / "sdk"
+    assert run(capsys, SPEC, "-o", out)[0] == 0
+    before = snapshot(out)
+    assert "httpccg/__init__.py" in before
+    code, stdout, stderr = run(
+        capsys, write_spec(tmp_path, replace_once(SPEC_TEXT, *BROKEN[broken])), "-o", out
+    )
+    assert code == 2, stderr
+    assert snapshot(out) == before
+    assert sorted(path.name for path in parent.iterdir()) == ["sdk"]  # no staging folder left
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="relies on Linux's 4096-byte PATH_MAX")
+def test_failure_while_writing_leaves_the_output_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An output folder so deep that the staging folder can be made but its longest file path is too long
+    for the OS: the write fails half-way, the previous output and its parent are as they were."""
+    parent = tmp_path
+    while len(str(parent)) < 4060:
+        parent = parent / ("d" * min(200, 4060 - len(str(parent)) - 1))
+    parent.mkdir(parents=True)
+    out = parent / "sdk"
+    out.mkdir()
+    (out / ".generate-sdk").write_text("made by an earlier run\n")
+    (out / "previous.txt").write_text("previous output\n")
+    before = snapshot(out)
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
+    assert code != 0
+    assert "Traceback" not in stderr
+    assert "File name too long" in stderr
+    assert snapshot(out) == before
+    assert [path.name for path in parent.iterdir()] == ["sdk"]  # the staging folder is gone
+
+
+def test_refuses_a_folder_it_did_not_create(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "mine"
+    out.mkdir(parents=True)
+    (out / "notes.txt").write_text("precious")
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
+    assert code == 2
+    assert "--force" in stderr
+    assert "Traceback" not in stderr
+    assert snapshot(out) == {"notes.txt": b"precious"}
+    assert sorted(path.name for path in out.parent.iterdir()) == ["mine"]
+
+    code, stdout, stderr = run(capsys, SPEC, "-o", out, "--force")
+    assert code == 0, stderr
+    assert (out / "httpccg" / "__init__.py").is_file()
+    assert (out / ".generate-sdk").is_file()
+    assert not (out / "notes.txt").exists()
+    assert sorted(path.name for path in out.parent.iterdir()) == ["mine"]
+
+
+def test_refuses_to_replace_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "sdk"
+    out.parent.mkdir()
+    out.write_text("a file")
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
+    assert code == 2
+    assert "not a folder" in stderr
+    assert out.read_text() == "a file"
+
+
+def test_force_over_a_file_leaves_nothing_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "sdk"
+    out.parent.mkdir()
+    out.write_text("a file")
+    code, stdout, stderr = run(capsys, SPEC, "-o", out, "--force")
+    assert code == 0, stderr
+    assert (out / ".generate-sdk").is_file()
+    assert sorted(path.name for path in out.parent.iterdir()) == ["sdk"]
+
+
+def test_regeneration_replaces_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "sdk"
+    assert run(capsys, SPEC, "-o", out)[0] == 0
+    fresh = snapshot(out)
+    (out / "httpccg" / "stale_module.py").write_text("STALE = True\n")
+    (out / "README.md").write_text("edited by hand\n")
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
+    assert code == 0, stderr
+    assert not (out / "httpccg" / "stale_module.py").exists()
+    assert snapshot(out) == fresh
+    assert sorted(path.name for path in out.parent.iterdir()) == ["sdk"]
+
+
+def test_every_rendered_file_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Model keys `Thing`, `thing` and `Thing2` make three classes; their doc pages once shared a name, and
+    the last one written silently replaced the other (the CLI counted 27 files, 26 were on disk)."""
+    thing = "      type: object\n      properties:\n        a:\n          type: string\n"
+    text = replace_once(
+        SPEC_TEXT,
+        "  schemas:\n",
+        f"  schemas:\n    Thing:\n{thing}    thing:\n{thing}    Thing2:\n{thing}",
+    )
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", out)
+    assert code == 0, stderr
+    reported = int(re.search(r"\((\d+) files\)", stdout).group(1))  # type: ignore[union-attr]
+    assert len(snapshot(out)) == reported
+    pages = sorted(path.read_text().splitlines()[0] for path in (out / "doc" / "models").glob("thing*.md"))
+    assert len(pages) == 3 and len(set(pages)) == 3, pages  # one page per class
+
+
+# --- warnings -------------------------------------------------------------------------------------------
+
+
+def _spec_with_unsupported_features() -> tuple[str, dict[str, int]]:
+    """The example spec with a cookie parameter, an allOf schema, a text/plain request body and an apiKey
+    scheme; and the line each warning must point at."""
+    text = replace_once(
+        SPEC_TEXT,
+        "        - name: X-Request-Id\n",
+        "        - name: session\n          in: cookie\n          schema:\n            type: string\n"
+        "        - name: X-Request-Id\n",
+    )
+    text = replace_once(
+        text,
+        "  schemas:\n",
+        "  schemas:\n    Combined:\n      allOf:\n        - $ref: '#/components/schemas/Item'\n",
+    )
+    text = replace_once(
+        text,
+        "    delete:\n      tags: [Items]\n",
+        "    put:\n      tags: [Items]\n      operationId: setItemNote\n      requestBody:\n"
+        "        content:\n          text/plain:\n            schema:\n              type: string\n"
+        "      responses:\n        '204':\n          description: Stored.\n"
+        "    delete:\n      tags: [Items]\n",
+    )
+    text = replace_once(
+        text,
+        "  securitySchemes:\n",
+        "  securitySchemes:\n    ApiKeyAuth:\n      type: apiKey\n      in: header\n      name: X-Api-Key\n",
+    )
+    lines = {
+        "/paths/~1items/get/parameters/2": line_of(text, "- name: session"),
+        "/components/schemas/Combined": line_of(text, "allOf:"),
+        "/paths/~1items~1{itemId}/put/requestBody": line_of(text, "content:\n          text/plain:"),
+        "/components/securitySchemes/ApiKeyAuth": line_of(text, "type: apiKey"),
+    }
+    return text, lines
+
+
+def test_unsupported_features_are_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text, expected = _spec_with_unsupported_features()
+    spec = write_spec(tmp_path, text)
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, spec, "-o", out)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    warnings = parsed_lines(stderr)
+    assert all(warning["severity"] == "warning" and warning["file"] == str(spec) for warning in warnings)
+    assert len(warnings) == len(expected), stderr  # one line per problem
+    assert {warning["pointer"]: int(warning["line"]) for warning in warnings} == expected
+    messages = {warning["pointer"]: warning["message"] for warning in warnings}
+    assert "cookie" in messages["/paths/~1items/get/parameters/2"]
+    assert "allOf" in messages["/components/schemas/Combined"]
+    assert "text/plain" in messages["/paths/~1items~1{itemId}/put/requestBody"]
+
+    items = (out / "httpccg" / "resources" / "items.py").read_text()
+    methods = {
+        node.name
+        for node in ast.walk(ast.parse(items))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    assert {"list_items", "create_item", "get_item", "delete_item"} <= methods
+    assert "set_item_note" not in methods
+    assert '"PUT"' not in items
+    assert "session" not in items  # the cookie parameter is left out
+    for path in (out / "httpccg").rglob("*.py"):
+        ast.parse(path.read_text(encoding="utf-8"), filename=str(path), feature_version=(3, 10))
+
+
+# --- internal errors: exit 1 ----------------------------------------------------------------------------
+
+
+def _deeply_nested_spec(tmp_path: Path) -> Path:
+    """A valid spec whose schema nests 400 arrays: the validator's recursion overflows the stack.
+
+    This is a generator limitation (any input that reaches the internal-error path is one); if it is
+    fixed, provoke the path with another input, such as a schema description ending in three quotes.
+    """
+    data = yaml.safe_load(SPEC_TEXT)
+    schema: dict[str, object] = {"type": "string"}
+    for _ in range(400):
+        schema = {"type": "array", "items": schema}
+    data["components"]["schemas"]["Deep"] = {"type": "object", "properties": {"deep": schema}}
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_internal_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _deeply_nested_spec(tmp_path)
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert code == 1
+    assert "internal error" in stderr
+    assert "please report" in stderr
+    assert "Traceback" not in stderr
+    assert len(stderr.splitlines()) == 2
+    assert not (tmp_path / "sdk").exists()
+    # --debug shows the exception instead.
+    with pytest.raises(RecursionError):
+        main([str(spec), "-o", str(tmp_path / "sdk"), "--debug"])
+
+
+# --- folder and name guards -----------------------------------------------------------------------------
+
+
+def test_refuses_to_replace_the_folder_holding_the_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, SPEC_TEXT)
+    code, _, stderr = run(capsys, spec, "-o", tmp_path, "--force")
+    assert code == 2 and "holds the spec" in stderr
+    assert spec.read_text(encoding="utf-8") == SPEC_TEXT
+
+
+@pytest.mark.parametrize("name", ["_", "doc", "pydantic", "json", "httpx2"])
+def test_package_names_that_shadow_other_packages_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(SPEC), "-o", str(tmp_path / "out"), "--package-name", name])
+    assert exit_info.value.code == 2 and "shadow" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_title_naming_a_standard_module_gets_a_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, replace_once(SPEC_TEXT, "  title: httpCCG\n", "  title: JSON\n"))
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "out")
+    assert code == 0, stderr
+    assert (tmp_path / "out" / "json_client" / "__init__.py").is_file()
+
+
+def test_write_failures_are_reported_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, stderr = run(capsys, SPEC, "-o", blocker / "out")
+    assert code == 2 and "cannot write" in stderr and "please report" not in stderr
