@@ -7,6 +7,7 @@ names the runtime uses, and made unique in a deterministic order (the order of t
 from __future__ import annotations
 
 import keyword
+import builtins
 import re
 import sys
 import unicodedata
@@ -75,6 +76,7 @@ _ANNOTATION_NAMES = frozenset(
     }
 )
 _FIELD_RESERVED = _MODEL_ATTRIBUTES | _ANNOTATION_NAMES
+_BUILTINS = frozenset(dir(builtins))
 # Attributes of the generated Client and AsyncClient that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset(
     {"client_credentials_auth_manager", "close", "aclose", "from_environment", "base_url", "http_client"}
@@ -320,7 +322,8 @@ def _scopes(scopes: tuple[m.Scope, ...]) -> tuple[ScopeMember, ...]:
 
 def _model_class_names(models: tuple[m.Model, ...]) -> dict[str, Identifier]:
     unique = UniqueNames(["OAuthScopeEnum", "OAuthToken"], separator="")
-    return {model.key: unique.claim(identifier(pascal(model.key), "Model")) for model in models}
+    # A class named like a builtin (`Exception`) would be resolved to the builtin in forward references.
+    return {model.key: unique.claim(identifier(pascal(model.key), "Model", _BUILTINS)) for model in models}
 
 
 def _doc_pages(class_names: Iterable[Identifier]) -> dict[Identifier, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from referencing.exceptions import Unresolvable
 
 from generator.load import Source
 from generator.problems import Problem, Severity, SpecError, pointer_of
@@ -18,7 +19,11 @@ _NOT_A_REFERENCE = "'$ref' is a required property"
 def validate(source: Source) -> None:
     """Raise a SpecError with one located problem per schema violation."""
     validator_class = _validator_for(source)
-    errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
+    try:
+        errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
+    except Unresolvable as error:
+        message = f"cannot resolve $ref {error.ref!r}; references to other files are not supported yet"
+        raise SpecError([source.locate(Problem(Severity.ERROR, "", message))]) from None
     # Some errors about schema objects carry a path relative to the schema, which cannot be located;
     # each comes with a twin that has the full path, so they are left out when there is one.
     located = [error for error in errors if error.absolute_path and error.absolute_path[0] in source.data]

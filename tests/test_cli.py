@@ -579,3 +579,16 @@ def test_write_failures_are_reported_as_such(tmp_path: Path, capsys: pytest.Capt
     blocker.write_text("not a folder")
     code, _, stderr = run(capsys, SPEC, "-o", blocker / "out")
     assert code == 2 and "cannot write" in stderr and "please report" not in stderr
+
+
+def test_reference_to_another_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(
+        SPEC_TEXT, "              $ref: '#/components/schemas/NewItem'\n", "              $ref: './new-item.yaml'\n"
+    )
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    # A schema in another file is typed Any with a warning; a path item in another file is an error.
+    assert code == 0
+    assert "warning: /paths/~1items/post/requestBody/content/application~1json/schema: $ref './new-item.yaml'" in stderr
+    text = replace_once(SPEC_TEXT, "  /status:\n    get:\n", "  /status:\n    $ref: './status.yaml'\n    get:\n")
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out2")
+    assert code == 2 and "cannot resolve $ref './status.yaml'" in stderr and "Traceback" not in stderr

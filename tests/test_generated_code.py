@@ -170,6 +170,21 @@ def test_property_named_like_its_type_imports(tmp_path: Path) -> None:
     assert json.loads(result.stdout) == {"datetime": "2020-01-02T03:04:05Z", "str": "x"}
 
 
+def test_schema_named_like_a_builtin_imports(tmp_path: Path) -> None:
+    """A schema named `Exception`, referenced before it is defined, was resolved to the builtin class."""
+    out = _variant(
+        tmp_path,
+        {
+            "Report": {"type": "object", "properties": {"error": {"$ref": "#/components/schemas/Exception"}}},
+            "Exception": {"type": "object", "properties": {"code": {"type": "string"}}},
+        },
+    )
+    check = "import httpccg.models as m; print(m.Report.model_validate({'error': {'code': 'x'}}).error)"
+    result = subprocess.run([sys.executable, "-c", check], cwd=out, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "code='x'" in result.stdout
+
+
 def test_resource_class_names_are_unique(tmp_path: Path) -> None:
     spec = yaml.safe_load((ROOT / "specs" / "httpccg.yaml").read_text())
     spec["paths"]["/status"]["get"]["tags"] = ["Async Items"]
