@@ -60,7 +60,14 @@ class Nullable:
     inner: TypeRef
 
 
-TypeRef = Primitive | ArrayOf | MapOf | ModelRef | AnyValue | Binary | Nullable
+@dataclass(frozen=True)
+class Union:
+    """A value of one of several types (oneOf, anyOf)."""
+
+    options: tuple[TypeRef, ...]
+
+
+TypeRef = Primitive | ArrayOf | MapOf | ModelRef | AnyValue | Binary | Nullable | Union
 
 
 @dataclass(frozen=True)
@@ -186,11 +193,15 @@ class _Builder:
         self.source = source
         self.report = report
         self.schemas: dict[str, Any] = self.doc.get("components", {}).get("schemas", {}) or {}
+        self.models: dict[str, Model] = {}
+        self.model_at: dict[str, str] = {}
+        """The key of the model made for the schema at each JSON pointer."""
+        self._component_kinds: dict[str, Literal["enum", "object", "type"]] = {}
 
     def api(self) -> Api:
         info = self.doc["info"]
         scheme_key, scheme = self._scheme()
-        models = self._models()
+        self._models()
         tags = {str(tag["name"]): _text(tag.get("description")) for tag in self.doc.get("tags", [])}
         operations = self._operations(scheme_key)
         for operation in operations:
@@ -203,7 +214,7 @@ class _Builder:
             scheme=scheme,
             tags=tuple(Tag(SpecText(name), description) for name, description in tags.items()),
             operations=operations,
-            models=models,
+            models=tuple(self.models.values()),
         )
 
     # --- security -----------------------------------------------------------------------------
@@ -291,10 +302,11 @@ class _Builder:
         self, path: str, method: str, raw: dict[str, Any], shared: list[Any], scheme_key: str
     ) -> Operation | None:
         pointer = pointer_of("paths", path, method)
-        parameters = self._parameters(shared, raw.get("parameters", []), pointer)
+        hint = str(raw.get("operationId") or f"{method} {path}")
+        parameters = self._parameters(shared, raw.get("parameters", []), pointer, hint)
         if parameters is None:
             return None
-        body = self._request_body(raw.get("requestBody"), pointer)
+        body = self._request_body(raw.get("requestBody"), pointer, hint)
         if body is False:
             return None
         security = raw["security"] if "security" in raw else self.doc.get("security")
@@ -309,11 +321,13 @@ class _Builder:
             deprecated=bool(raw.get("deprecated", False)),
             parameters=parameters,
             body=body,
-            response=self._response(raw.get("responses") or {}, pointer),
+            response=self._response(raw.get("responses") or {}, pointer, hint),
             scopes=self._operation_scopes(security, scheme_key, pointer),
         )
 
-    def _parameters(self, shared: list[Any], own: list[Any], pointer: str) -> tuple[Parameter, ...] | None:
+    def _parameters(
+        self, shared: list[Any], own: list[Any], pointer: str, hint: str
+    ) -> tuple[Parameter, ...] | None:
         by_place: dict[tuple[str, str], Parameter] = {}
         for index, raw in [
             (f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)
@@ -340,7 +354,7 @@ class _Builder:
                     index,
                     "parameter style and explode options are not supported yet; sent in the default style",
                 )
-            type_ref = self._parameter_type(raw, index)
+            type_ref = self._parameter_type(raw, index, f"{hint} {raw.get('name', '')}")
             if type_ref is None:
                 if raw.get("required"):
                     self.report.warn(
@@ -363,19 +377,19 @@ class _Builder:
             )
         return tuple(by_place.values())
 
-    def _parameter_type(self, raw: dict[str, Any], pointer: str) -> TypeRef | None:
+    def _parameter_type(self, raw: dict[str, Any], pointer: str, hint: str) -> TypeRef | None:
         if "schema" not in raw:
             return None
-        type_ref = self._type(raw["schema"], pointer + "/schema")
+        type_ref = self._type(raw["schema"], pointer + "/schema", hint)
         inner = type_ref.inner if isinstance(type_ref, Nullable) else type_ref
         scalar = (Primitive, ModelRef)
-        if isinstance(inner, ModelRef) and _enum_kind(self.schemas[inner.key]) is None:
+        if isinstance(inner, ModelRef) and not isinstance(self.models.get(inner.key), EnumModel):
             return None
         if isinstance(inner, scalar) or (isinstance(inner, ArrayOf) and isinstance(inner.items, scalar)):
             return type_ref
         return None
 
-    def _request_body(self, raw: Any, pointer: str) -> RequestBody | None | Literal[False]:
+    def _request_body(self, raw: Any, pointer: str, hint: str) -> RequestBody | None | Literal[False]:
         if raw is None:
             return None
         pointer += "/requestBody"
@@ -391,12 +405,14 @@ class _Builder:
             return False
         content_type, schema = media
         return RequestBody(
-            type=self._type(schema, f"{pointer}/content/{_escape_pointer(content_type)}/schema"),
+            type=self._type(
+                schema, f"{pointer}/content/{_escape_pointer(content_type)}/schema", f"{hint} body"
+            ),
             required=bool(raw.get("required", False)),
             description=_text(raw.get("description")),
         )
 
-    def _response(self, responses: dict[Any, Any], pointer: str) -> TypeRef | None:
+    def _response(self, responses: dict[Any, Any], pointer: str, hint: str) -> TypeRef | None:
         success = sorted(str(code) for code in responses if str(code).startswith("2"))
         if not success:
             return None
@@ -413,84 +429,191 @@ class _Builder:
             self.report.warn(response_pointer, f"responses of type {kinds} are returned as bytes")
             return Binary()
         content_type, schema = media
-        return self._type(schema, f"{response_pointer}/content/{_escape_pointer(content_type)}/schema")
+        return self._type(
+            schema, f"{response_pointer}/content/{_escape_pointer(content_type)}/schema", f"{hint} response"
+        )
 
     # --- schemas ------------------------------------------------------------------------------
+    #
+    # Component schemas that are objects (allOf of objects included) become model classes, string and
+    # integer enums become Enum classes, the rest (arrays, maps, unions, primitives) become types. Inline
+    # objects and enums become classes too, named after where they stand (`hint`); one class per place.
 
     def _models(self) -> tuple[Model, ...]:
-        models: list[Model] = []
         for key, raw in self.schemas.items():
             pointer = pointer_of("components", "schemas", key)
-            kind = _enum_kind(raw)
-            if kind is not None:
-                values = tuple(SpecText(str(value)) for value in raw["enum"] if value is not None)
-                models.append(EnumModel(str(key), _text(raw.get("description")), values, kind))
-            elif _is_object_model(raw):
-                models.append(self._object(str(key), raw, pointer))
-            elif isinstance(raw, dict) and "enum" in raw:
-                self.report.warn(
-                    pointer, "only string and integer enums are supported yet; the values are not checked"
-                )
-            elif isinstance(raw, dict) and (keyword := _composition(raw)):
-                self.report.warn(pointer, f"{keyword} schemas are not supported yet; typed as Any")
-        return tuple(models)
+            kind = self._component_kind(str(key))
+            if kind == "enum":
+                self._register(_enum_model(str(key), raw), pointer)
+            elif kind == "object":
+                self._register(self._object(str(key), raw, pointer), pointer)
+            else:
+                if isinstance(raw, dict) and "enum" in raw:
+                    self.report.warn(
+                        pointer, "only string and integer enums become Enum classes; typed as the base type"
+                    )
+                # Types are made where they are used; this reports what they cannot express even unused.
+                self._type(raw, pointer, str(key), frozenset({str(key)}))
+        return tuple(self.models.values())
+
+    def _register(self, model: Model, pointer: str) -> ModelRef:
+        self.models[model.key] = model
+        self.model_at[pointer] = model.key
+        return ModelRef(model.key)
+
+    def _inline_key(self, hint: str) -> str:
+        key, number = hint, 2
+        while key in self.models or key in self.schemas:
+            key, number = f"{hint} {number}", number + 1
+        return key
+
+    def _component_kind(self, key: str) -> Literal["enum", "object", "type"]:
+        if key not in self._component_kinds:
+            self._component_kinds[key] = "type"  # while deciding: a cycle through allOf is not an object
+            raw = self.schemas[key]
+            kind: Literal["enum", "object", "type"] = "type"
+            if _enum_kind(raw) is not None:
+                kind = "enum"
+            elif self._is_object(raw):
+                kind = "object"
+            self._component_kinds[key] = kind
+        return self._component_kinds[key]
+
+    def _is_object(self, schema: Any) -> bool:
+        """Whether a schema describes an object with named properties, directly or through allOf."""
+        if not isinstance(schema, dict):
+            return False
+        if "$ref" in schema:
+            key = _component_key(str(schema["$ref"]))
+            return key in self.schemas and self._component_kind(key) == "object"
+        if "allOf" in schema:
+            parts = [part for part in schema["allOf"] if not _is_annotation_only(part)]
+            if not parts or not all(self._is_object(part) for part in parts):
+                return False
+            # A lone part without fields of its own is the reference it wraps, not a new class.
+            return len(parts) > 1 or _has_own_fields(schema)
+        if "oneOf" in schema or "anyOf" in schema or "enum" in schema:
+            return False
+        is_object = _schema_type(schema) == "object" or "properties" in schema
+        return is_object and (bool(schema.get("properties")) or "additionalProperties" not in schema)
 
     def _object(self, key: str, raw: dict[str, Any], pointer: str) -> ObjectModel:
-        required = set(raw.get("required") or [])
-        properties = tuple(
-            Property(
-                name=SpecText(str(name)),
-                type=self._type(schema, f"{pointer}/properties/{_escape_pointer(str(name))}"),
-                required=name in required,
-                description=_text(schema.get("description")) if isinstance(schema, dict) else None,
-            )
-            for name, schema in (raw.get("properties") or {}).items()
-        )
-        return ObjectModel(key, _text(raw.get("description")), properties)
+        properties = self._object_properties(raw, pointer, key, frozenset())
+        return ObjectModel(key, _text(raw.get("description")), tuple(properties.values()))
 
-    def _type(self, schema: Any, pointer: str, seen: frozenset[str] = frozenset()) -> TypeRef:
+    def _object_properties(
+        self, raw: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]
+    ) -> dict[str, Property]:
+        """The properties of an object schema, those of its allOf parts merged in order."""
+        properties: dict[str, Property] = {}
+        for index, part in enumerate(raw.get("allOf") or []):
+            part_pointer = f"{pointer}/allOf/{index}"
+            if isinstance(part, dict) and "$ref" in part:
+                key = _component_key(str(part["$ref"]))
+                if key in seen or key not in self.schemas:
+                    continue
+                part, part_pointer, seen = (
+                    self.schemas[key],
+                    pointer_of("components", "schemas", key),
+                    seen | {key},
+                )
+            if isinstance(part, dict):
+                properties.update(self._object_properties(part, part_pointer, hint, seen))
+        required = set(raw.get("required") or [])
+        for name, schema in (raw.get("properties") or {}).items():
+            schema_dict = schema if isinstance(schema, dict) else {}
+            # A property the server sets (readOnly) or never returns (writeOnly) is never required of the
+            # model, which serves requests and responses alike.
+            one_way = schema_dict.get("readOnly") is True or schema_dict.get("writeOnly") is True
+            properties[str(name)] = Property(
+                name=SpecText(str(name)),
+                type=self._type(
+                    schema, f"{pointer}/properties/{_escape_pointer(str(name))}", f"{hint} {name}"
+                ),
+                required=name in required and not one_way,
+                description=_text(schema_dict.get("description")),
+            )
+        for name in required - (raw.get("properties") or {}).keys():
+            if name in properties:  # required here, defined by an allOf part
+                inherited = properties[name]
+                properties[name] = Property(inherited.name, inherited.type, True, inherited.description)
+        return properties
+
+    def _type(self, schema: Any, pointer: str, hint: str, seen: frozenset[str] = frozenset()) -> TypeRef:
         if not isinstance(schema, dict):
             return AnyValue()
         if "$ref" in schema:
             return self._ref_type(str(schema["$ref"]), pointer, seen)
         nullable = schema.get("nullable") is True or _allows_null(schema)
-        inner = self._inline_type(schema, pointer, seen)
-        return Nullable(inner) if nullable and not isinstance(inner, AnyValue) else inner
+        inner = self._inline_type(schema, pointer, hint, seen)
+        return Nullable(inner) if nullable and not isinstance(inner, (AnyValue, Nullable)) else inner
 
     def _ref_type(self, ref: str, pointer: str, seen: frozenset[str]) -> TypeRef:
-        if not ref.startswith(_SCHEMA_REF) or ref[len(_SCHEMA_REF) :] not in self.schemas:
+        key = _component_key(ref)
+        if key not in self.schemas:
             self.report.warn(pointer, f"$ref {ref!r} is not a schema under components/schemas; typed as Any")
             return AnyValue()
-        key = ref[len(_SCHEMA_REF) :]
-        if _enum_kind(self.schemas[key]) is not None or _is_object_model(self.schemas[key]):
+        if self._component_kind(key) != "type":
             return ModelRef(key)
         if key in seen:
             self.report.warn(pointer, f"the schema {key!r} refers to itself; typed as Any")
             return AnyValue()
-        return self._type(self.schemas[key], pointer_of("components", "schemas", key), seen | {key})
+        return self._type(self.schemas[key], pointer_of("components", "schemas", key), key, seen | {key})
 
-    def _inline_type(self, schema: dict[str, Any], pointer: str, seen: frozenset[str]) -> TypeRef:
-        keyword = _composition(schema)
-        if keyword:
-            self.report.warn(pointer, f"{keyword} schemas are not supported yet; typed as Any")
-            return AnyValue()
+    def _inline_type(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
+        if pointer in self.model_at:
+            return ModelRef(self.model_at[pointer])
+        if "allOf" in schema:
+            return self._all_of(schema, pointer, hint, seen)
+        if "oneOf" in schema or "anyOf" in schema:
+            return self._union(schema, pointer, hint, seen)
         kind = _schema_type(schema)
-        if "enum" in schema:
-            self.report.warn(pointer, "inline enums are not supported yet; typed as their base type")
+        if "enum" in schema and _enum_kind(schema) is not None:
+            return self._register(_enum_model(self._inline_key(hint), schema), pointer)
         if kind == "array":
-            return ArrayOf(self._type(schema.get("items"), pointer + "/items", seen))
-        if kind == "object" or "properties" in schema:
-            if schema.get("properties"):
-                self.report.warn(pointer, "inline object schemas are not supported yet; typed as a dict")
-                return MapOf(AnyValue())
+            return ArrayOf(self._type(schema.get("items"), pointer + "/items", f"{hint} item", seen))
+        if self._is_object(schema):
+            return self._register(self._object(self._inline_key(hint), schema, pointer), pointer)
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
-            if isinstance(extra, dict):
-                return MapOf(self._type(extra, pointer + "/additionalProperties", seen))
+            if isinstance(extra, dict) and extra:
+                return MapOf(self._type(extra, pointer + "/additionalProperties", f"{hint} value", seen))
             return MapOf(AnyValue())
         primitive = _PRIMITIVE_KINDS.get(kind or "")
         if primitive is not None:
             return Primitive(primitive, str(schema["format"]) if "format" in schema else None)
         return AnyValue()
+
+    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
+        if self._is_object(schema):
+            return self._register(self._object(self._inline_key(hint), schema, pointer), pointer)
+        parts = [(i, part) for i, part in enumerate(schema["allOf"]) if not _is_annotation_only(part)]
+        if len(parts) == 1:  # `allOf: [$ref]` is the usual way to add a description to a reference
+            index, part = parts[0]
+            return self._type(part, f"{pointer}/allOf/{index}", hint, seen)
+        self.report.warn(
+            pointer, "allOf of schemas that are not all objects is not supported yet; typed as Any"
+        )
+        return AnyValue()
+
+    def _union(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
+        keyword = "oneOf" if "oneOf" in schema else "anyOf"
+        options: list[TypeRef] = []
+        nullable = False
+        for index, option in enumerate(schema[keyword] or []):
+            if isinstance(option, dict) and _schema_type(option) == "null" or option == {"nullable": True}:
+                nullable = True
+                continue
+            type_ref = self._type(option, f"{pointer}/{keyword}/{index}", f"{hint} option {index + 1}", seen)
+            if isinstance(type_ref, Nullable):
+                nullable, type_ref = True, type_ref.inner
+            if type_ref not in options:
+                options.append(type_ref)
+        if not options or any(isinstance(option, AnyValue) for option in options):
+            union: TypeRef = AnyValue()
+        else:
+            union = options[0] if len(options) == 1 else Union(tuple(options))
+        return Nullable(union) if nullable and not isinstance(union, AnyValue) else union
 
     # --- references ---------------------------------------------------------------------------
 
@@ -552,19 +675,43 @@ def _enum_kind(schema: Any) -> Literal["string", "integer"] | None:
     return None
 
 
-def _is_object_model(schema: Any) -> bool:
-    """Whether a component schema becomes a model class (a bare map becomes a dict type instead)."""
-    if not isinstance(schema, dict) or "$ref" in schema or "enum" in schema:
-        return False
-    if _composition(schema):
-        return False
-    is_object = schema.get("type") == "object" or "properties" in schema
-    return is_object and (bool(schema.get("properties")) or "additionalProperties" not in schema)
+def _enum_model(key: str, raw: dict[str, Any]) -> EnumModel:
+    kind = _enum_kind(raw)
+    assert kind is not None
+    values = tuple(SpecText(str(value)) for value in raw["enum"] if value is not None)
+    return EnumModel(key, _text(raw.get("description")), values, kind)
 
 
-def _composition(schema: dict[str, Any]) -> str | None:
-    """The composition keyword of a schema (not supported yet), if it has one."""
-    return next((keyword for keyword in ("allOf", "oneOf", "anyOf") if keyword in schema), None)
+def _component_key(ref: str) -> str:
+    return (
+        ref[len(_SCHEMA_REF) :].replace("~1", "/").replace("~0", "~") if ref.startswith(_SCHEMA_REF) else ""
+    )
+
+
+_ANNOTATIONS = frozenset(
+    {
+        "description",
+        "title",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "example",
+        "examples",
+        "default",
+        "externalDocs",
+        "xml",
+    }
+)
+
+
+def _is_annotation_only(schema: Any) -> bool:
+    """Whether an allOf part only annotates (a description, nullable) and adds no structure."""
+    return isinstance(schema, dict) and all(key in _ANNOTATIONS or key.startswith("x-") for key in schema)
+
+
+def _has_own_fields(schema: dict[str, Any]) -> bool:
+    return bool(schema.get("properties")) or bool(schema.get("required"))
 
 
 def _schema_type(schema: dict[str, Any]) -> str | None:

@@ -392,12 +392,20 @@ class _TypeNamer:
                 return f"{self.annotation(inner, qualified)} | None"
             case m.Binary():
                 return "bytes"
+            case m.Union(options):
+                return " | ".join(self.annotation(option, qualified) for option in options)
         return "typing.Any"
 
 
 def _primitive(kind: str, format: str | None) -> str:
     if kind == "string":
-        return {"date": "datetime.date", "date-time": "datetime.datetime"}.get(format or "", "str")
+        formats = {
+            "date": "datetime.date",
+            "date-time": "datetime.datetime",
+            "uuid": "uuid.UUID",
+            "binary": "bytes",
+        }
+        return formats.get(format or "", "str")
     return {"integer": "int", "number": "float", "boolean": "bool"}[kind]
 
 

@@ -156,8 +156,12 @@ def _resource_annotations(resource: Resource) -> list[str]:
 
 
 def _modules_named(annotations: list[str]) -> list[str]:
-    """The standard modules that type annotations refer to (`datetime.date`, `typing.Any`)."""
-    return [module for module in ("datetime", "typing") if any(f"{module}." in text for text in annotations)]
+    """The standard modules that type annotations refer to (`datetime.date`, `typing.Any`, `uuid.UUID`)."""
+    return [
+        module
+        for module in ("datetime", "typing", "uuid")
+        if any(f"{module}." in text for text in annotations)
+    ]
 
 
 def _checked_path(path: str) -> PurePosixPath:

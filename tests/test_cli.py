@@ -460,7 +460,7 @@ def _spec_with_unsupported_features() -> tuple[str, dict[str, int]]:
     text = replace_once(
         text,
         "  schemas:\n",
-        "  schemas:\n    Combined:\n      allOf:\n        - $ref: '#/components/schemas/Item'\n",
+        "  schemas:\n    Combined:\n      allOf:\n        - $ref: '#/components/schemas/Item'\n        - type: string\n",
     )
     text = replace_once(
         text,
