@@ -251,6 +251,12 @@ class _Builder:
         self, key: str, raw: dict[str, Any], flow: dict[str, Any]
     ) -> ClientCredentialsScheme:
         scopes = flow.get("scopes") or {}
+        other_flows = sorted(str(name) for name in raw.get("flows") or {} if name != "clientCredentials")
+        if other_flows:
+            self.report.warn(
+                pointer_of("components", "securitySchemes", key, "flows"),
+                f"only the clientCredentials flow is used; {', '.join(other_flows)} not handled",
+            )
         return ClientCredentialsScheme(
             key=SpecText(key),
             description=_text(raw.get("description")),
@@ -272,13 +278,25 @@ class _Builder:
                     self.report.warn(pointer, f"security requirement names the undefined scheme {name!r}")
         for requirement in security:
             if scheme_key in requirement:
-                return tuple(SpecText(str(scope)) for scope in requirement[scheme_key] or ())
+                scopes = tuple(str(scope) for scope in requirement[scheme_key] or ())
+                self._check_declared(scopes, scheme_key, pointer)
+                return tuple(SpecText(scope) for scope in scopes)
         if not any(requirement == {} for requirement in security):
             self.report.warn(
                 pointer,
                 "the operation's security schemes are not supported yet; it is called without credentials",
             )
         return None
+
+    def _check_declared(self, scopes: tuple[str, ...], scheme_key: str, pointer: str) -> None:
+        flow = self.doc["components"]["securitySchemes"][scheme_key]["flows"]["clientCredentials"]
+        undeclared = [scope for scope in scopes if scope not in (flow.get("scopes") or {})]
+        if undeclared:
+            self.report.warn(
+                pointer,
+                f"scopes the scheme {scheme_key!r} does not declare: {', '.join(map(repr, undeclared))}; "
+                "requested as written",
+            )
 
     # --- operations ---------------------------------------------------------------------------
 
@@ -345,7 +363,11 @@ class _Builder:
                 continue
             if location == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
                 # OpenAPI: such header parameters are ignored; the client sets these headers itself.
-                self.report.warn(index, f"header parameter {raw['name']!r} is ignored, as OpenAPI prescribes")
+                self.report.warn(
+                    index,
+                    f"header parameter {raw['name']!r} is ignored, as OpenAPI prescribes; "
+                    "set it in the headers of the http_client given to the client",
+                )
                 continue
             if raw.get("style", _DEFAULT_STYLE[location]) != _DEFAULT_STYLE[location] or raw.get(
                 "explode", location == "query"

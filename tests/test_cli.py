@@ -592,3 +592,18 @@ def test_reference_to_another_file_is_a_clear_error(tmp_path: Path, capsys: pyte
     text = replace_once(SPEC_TEXT, "  /status:\n    get:\n", "  /status:\n    $ref: './status.yaml'\n    get:\n")
     code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out2")
     assert code == 2 and "cannot resolve $ref './status.yaml'" in stderr and "Traceback" not in stderr
+
+
+def test_other_flows_and_undeclared_scopes_are_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(
+        SPEC_TEXT,
+        "      flows:\n",
+        "      flows:\n        authorizationCode:\n          authorizationUrl: /authorize\n"
+        "          tokenUrl: /oauth/token\n          scopes: {}\n",
+    )
+    text = replace_once(text, "        - ClientCredentialsAuth: [write_scope]\n      requestBody:", "        - ClientCredentialsAuth: [admin_scope]\n      requestBody:")
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    assert "warning: /components/securitySchemes/ClientCredentialsAuth/flows: only the clientCredentials flow is used; authorizationCode not handled" in stderr
+    assert "warning: /paths/~1items/post: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
+    assert "granting `admin_scope`" in (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()

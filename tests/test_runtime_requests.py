@@ -126,3 +126,19 @@ def test_generated_spec_is_typed(project: tuple[Path, list[str]], tmp_path: Path
     assert result.returncode == 0, result.stdout
 
 
+
+
+def test_an_accept_header_set_on_the_http_client_wins(project: tuple[Path, list[str]], recorder: Any) -> None:
+    base_url, requests = recorder
+    requests.clear()
+    code = (
+        "import httpx2\n"
+        "from recorder import Client as C\n"
+        "with C(base_url=client.base_url, http_client=httpx2.Client(headers={'Accept': 'application/vnd.x.1+json'})) as c:\n"
+        "    c.default.get_tags(['a'])\n"
+        "client.default.get_tags(['b'])\n"
+    )
+    _call(project[0], base_url, code)
+    custom, default = requests
+    assert custom["headers"]["Accept"] == "application/vnd.x.1+json"
+    assert default["headers"]["Accept"] == "application/json"

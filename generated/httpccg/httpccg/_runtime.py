@@ -127,7 +127,10 @@ def build_request(
         for name, value in headers.items()
         if value is not None
     }
-    header_values.setdefault("Accept", "application/json")
+    if (
+        http_client.headers.get("Accept", "*/*") == "*/*"
+    ):  # an Accept the user set on the client wins
+        header_values.setdefault("Accept", "application/json")
     content = None
     if body is not NO_BODY:
         content = _json_body(body)
