@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--force", action="store_true", help="replace an output folder generate-sdk did not create"
     )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat every violation of the OpenAPI schema as an error"
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -49,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        result = generate_to(args.spec, args.output, args.package_name, force=args.force)
+        result = generate_to(args.spec, args.output, args.package_name, force=args.force, strict=args.strict)
     except SpecError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import model, naming
 from generator.format import format_files
 from generator.load import load
-from generator.problems import Problem, Report
+from generator.problems import Problem, Report, Severity, SpecError
 from generator.render import OutputFile, render
 from generator.untrusted import Identifier
 from generator.validate import validate
@@ -22,19 +22,34 @@ class Result:
     warnings: list[Problem]
 
 
-def generate(spec: Path, package: str | None = None) -> Result:
-    """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
+def generate(spec: Path, package: str | None = None, *, strict: bool = False) -> Result:
+    """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used.
+
+    With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
+    the spec is too broken to model, when the violations are reported as the errors they are.
+    """
     source = load(spec)
-    validate(source)
+    violations = validate(source)
+    if strict and violations:
+        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations])
     report = Report()
-    api = model.build(source, report)
+    try:
+        api = model.build(source, report)
+    except SpecError:
+        raise
+    except Exception:
+        if not violations:
+            raise
+        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations]) from None
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
     sdk = naming.name(api, package_name, report)
     files = format_files(render(sdk))
-    return Result(package_name, files, [source.locate(warning) for warning in report.warnings])
+    return Result(package_name, files, violations + [source.locate(warning) for warning in report.warnings])
 
 
-def generate_to(spec: Path, out: Path, package: str | None = None, *, force: bool = False) -> Result:
-    result = generate(spec, package)
+def generate_to(
+    spec: Path, out: Path, package: str | None = None, *, force: bool = False, strict: bool = False
+) -> Result:
+    result = generate(spec, package, strict=strict)
     write(result.files, out, keep=spec, force=force)
     return result

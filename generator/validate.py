@@ -16,20 +16,29 @@ _MAX_ERRORS = 50
 _NOT_A_REFERENCE = "'$ref' is a required property"
 
 
-def validate(source: Source) -> None:
-    """Raise a SpecError with one located problem per schema violation."""
+def validate(source: Source) -> list[Problem]:
+    """One located problem per violation of the OpenAPI schema, as warnings.
+
+    Published specs often break a rule that does not matter to a client (an `example` where the schema
+    allows none, a stray root keyword): the caller decides whether violations stop generation. Raises a
+    SpecError for what no client can be generated from: an unknown OpenAPI version, an unresolvable $ref.
+    """
     validator_class = _validator_for(source)
     try:
         errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
     except Unresolvable as error:
         message = f"cannot resolve $ref {error.ref!r}; references to other files are not supported yet"
         raise SpecError([source.locate(Problem(Severity.ERROR, "", message))]) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        # The validator walks the document and trips over values of the wrong kind before reporting them.
+        key = error.args[0] if isinstance(error, KeyError) and error.args else None
+        pointer = pointer_of(key) if isinstance(key, str) and key in source.data else ""
+        message = f"the document is malformed and cannot be checked ({type(error).__name__}: {error})"
+        raise SpecError([source.locate(Problem(Severity.ERROR, pointer, message))]) from None
     # Some errors about schema objects carry a path relative to the schema, which cannot be located;
     # each comes with a twin that has the full path, so they are left out when there is one.
-    located = [error for error in errors if error.absolute_path and error.absolute_path[0] in source.data]
-    problems = [source.locate(_problem(error)) for error in (located or errors)]
-    if problems:
-        raise SpecError(_unique(problems))
+    located = [error for error in errors if not error.absolute_path or error.absolute_path[0] in source.data]
+    return _unique([source.locate(_problem(error)) for error in (located or errors)])
 
 
 def _validator_for(source: Source) -> Any:
@@ -50,7 +59,7 @@ def _problem(error: ValidationError) -> Problem:
     message = deepest.message
     if len(message) > 160:
         message = f"{deepest.validator} check failed: {message[:120]}…"
-    return Problem(Severity.ERROR, pointer_of(*deepest.absolute_path), message)
+    return Problem(Severity.WARNING, pointer_of(*deepest.absolute_path), f"not valid OpenAPI: {message}")
 
 
 def _most_specific(error: ValidationError) -> ValidationError:

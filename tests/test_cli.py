@@ -120,7 +120,7 @@ def test_validation_error_is_located(tmp_path: Path, capsys: pytest.CaptureFixtu
         "        '204':\n          content: {}\n",
     )
     spec = write_spec(tmp_path, text)
-    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk", "--strict")
     assert code == 2, stderr
     assert "Traceback" not in stderr
     assert not (tmp_path / "sdk").exists()
@@ -144,7 +144,7 @@ def test_validation_errors_are_located(tmp_path: Path, capsys: pytest.CaptureFix
         "        '204':\n          content: {}\n",
     )
     spec = write_spec(tmp_path, text)
-    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk", "--strict")
     assert "Traceback" not in stderr
     assert code == 2, stderr
     problems = parsed_lines(stderr)
@@ -181,7 +181,7 @@ def test_schema_violations_are_located(
 ) -> None:
     old, new, pointer, at, words = VIOLATIONS[violation]
     text = replace_once(SPEC_TEXT, old, new)
-    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk")
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk", "--strict")
     assert code == 2, stderr
     assert "Traceback" not in stderr
     [problem] = parsed_lines(stderr)
@@ -190,6 +190,28 @@ def test_schema_violations_are_located(
     assert int(problem["line"]) == text[:offset].count("\n") + 1
     assert int(problem["column"]) == offset - text.rfind("\n", 0, offset)
     assert words in problem["message"]
+
+
+def test_violations_a_client_can_ignore_are_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Published specs break rules that do not matter to a client; without --strict they generate."""
+    text = replace_once(SPEC_TEXT, "openapi: 3.0.3\n", "openapi: 3.0.3\ndeprecated: false\n")
+    text = replace_once(
+        text, "        '204':\n          description: The item was deleted.\n", "        '204':\n          content: {}\n"
+    )
+    spec = write_spec(tmp_path, text)
+    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+    assert code == 0, stderr
+    warnings = [problem for problem in parsed_lines(stderr) if problem["message"].startswith("not valid OpenAPI")]
+    assert {problem["pointer"] for problem in warnings} == {"/", "/paths/~1items~1{itemId}/delete/responses/204"}
+    assert all(problem["severity"] == "warning" for problem in warnings)
+    assert (tmp_path / "sdk" / "httpccg" / "resources" / "items.py").is_file()
+
+
+def test_violations_that_prevent_modelling_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(SPEC_TEXT, "paths:\n  /items:\n", "paths: 5\nx-old-paths:\n  /items:\n")
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk")
+    assert code == 2 and "Traceback" not in stderr and "please report" not in stderr
+    assert any(problem["pointer"] == "/paths" and problem["severity"] == "error" for problem in parsed_lines(stderr))
 
 
 def test_unquoted_response_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
