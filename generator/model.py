@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from generator.load import Source
-from generator.problems import Problem, Report, Severity, SpecError, pointer_of
+from generator.problems import Report, pointer_of
 from generator.untrusted import SpecText
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -109,6 +109,38 @@ class ClientCredentialsScheme:
     token_url: SpecText
     refresh_url: SpecText | None
     scopes: tuple[Scope, ...]
+    other_flows: tuple[SpecText, ...]
+    """The scheme's other OAuth 2.0 flows, which the SDK does not use."""
+
+
+@dataclass(frozen=True)
+class HttpScheme:
+    key: SpecText
+    description: SpecText | None
+    scheme: Literal["bearer", "basic"]
+
+
+@dataclass(frozen=True)
+class ApiKeyScheme:
+    key: SpecText
+    description: SpecText | None
+    name: SpecText
+    location: Literal["header", "query", "cookie"]
+
+
+SecurityScheme = ClientCredentialsScheme | HttpScheme | ApiKeyScheme
+
+
+@dataclass(frozen=True)
+class SchemeUse:
+    """One scheme of a security requirement, with the OAuth scopes the requirement names."""
+
+    scheme: SpecText
+    scopes: tuple[SpecText, ...]
+
+
+Requirement = tuple[SchemeUse, ...]
+"""Schemes that are used together; an empty requirement needs no credentials."""
 
 
 @dataclass(frozen=True)
@@ -140,8 +172,8 @@ class Operation:
     body: RequestBody | None
     response: TypeRef | None
     """The type of the success response body; None when it has no content."""
-    scopes: tuple[SpecText, ...] | None
-    """Scopes of the client-credentials scheme the operation needs; None when it needs no token."""
+    security: tuple[Requirement, ...]
+    """Alternative security requirements, any one of which suffices; empty when none is needed."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +194,8 @@ class Api:
     version: SpecText
     description: SpecText | None
     servers: tuple[Server, ...]
-    scheme: ClientCredentialsScheme
+    schemes: tuple[SecurityScheme, ...]
+    """The security schemes the SDK supports, in the spec's order."""
     tags: tuple[Tag, ...]
     operations: tuple[Operation, ...]
     models: tuple[Model, ...]
@@ -197,13 +230,14 @@ class _Builder:
         self.model_at: dict[str, str] = {}
         """The key of the model made for the schema at each JSON pointer."""
         self._component_kinds: dict[str, Literal["enum", "object", "type"]] = {}
+        self.schemes: dict[str, SecurityScheme] = {}
 
     def api(self) -> Api:
         info = self.doc["info"]
-        scheme_key, scheme = self._scheme()
+        self.schemes = self._schemes()
         self._models()
         tags = {str(tag["name"]): _text(tag.get("description")) for tag in self.doc.get("tags", [])}
-        operations = self._operations(scheme_key)
+        operations = self._operations()
         for operation in operations:
             tags.setdefault(operation.tag.raw, None)
         return Api(
@@ -211,7 +245,7 @@ class _Builder:
             version=SpecText(str(info["version"])),
             description=_text(info.get("description")),
             servers=tuple(self._servers()),
-            scheme=scheme,
+            schemes=tuple(self.schemes.values()),
             tags=tuple(Tag(SpecText(name), description) for name, description in tags.items()),
             operations=operations,
             models=tuple(self.models.values()),
@@ -219,88 +253,116 @@ class _Builder:
 
     # --- security -----------------------------------------------------------------------------
 
-    def _scheme(self) -> tuple[str, ClientCredentialsScheme]:
-        schemes = self.doc.get("components", {}).get("securitySchemes", {}) or {}
-        found: list[tuple[str, ClientCredentialsScheme]] = []
-        for key, raw in schemes.items():
+    def _schemes(self) -> dict[str, SecurityScheme]:
+        schemes: dict[str, SecurityScheme] = {}
+        raw_schemes = self.doc.get("components", {}).get("securitySchemes", {}) or {}
+        for key, raw in raw_schemes.items():
             pointer = pointer_of("components", "securitySchemes", key)
-            raw = self._deref(raw, pointer)
-            flow = (raw.get("flows") or {}).get("clientCredentials") if raw else None
-            if raw and raw.get("type") == "oauth2" and flow:
-                found.append((key, self._client_credentials(key, raw, flow)))
-            else:
-                self.report.warn(
-                    pointer,
-                    "only OAuth 2.0 client-credentials schemes are supported yet; this scheme is ignored",
-                )
-        if not found:
-            problem = Problem(
-                Severity.ERROR,
-                "/components/securitySchemes",
-                "no OAuth 2.0 scheme with a clientCredentials flow",
-            )
-            raise SpecError([self.source.locate(problem)])
-        for key, _ in found[1:]:
+            scheme = self._scheme(str(key), self._deref(raw, pointer), pointer)
+            if scheme is not None:
+                schemes[str(key)] = scheme
+        if not any(isinstance(scheme, ClientCredentialsScheme) for scheme in schemes.values()):
+            names = ", ".join(repr(key) for key in schemes)
+            outcome = f"the SDK authenticates with {names} only" if names else "the SDK sends no credentials"
             self.report.warn(
-                pointer_of("components", "securitySchemes", key),
-                f"several client-credentials schemes are not supported yet; only {found[0][0]!r} is used",
+                "/components/securitySchemes", f"no OAuth 2.0 scheme with a clientCredentials flow; {outcome}"
             )
-        return found[0]
+        return schemes
 
-    def _client_credentials(
-        self, key: str, raw: dict[str, Any], flow: dict[str, Any]
-    ) -> ClientCredentialsScheme:
-        scopes = flow.get("scopes") or {}
-        other_flows = sorted(str(name) for name in raw.get("flows") or {} if name != "clientCredentials")
+    def _scheme(self, key: str, raw: Any, pointer: str) -> SecurityScheme | None:
+        if not isinstance(raw, dict):
+            return None
+        kind = raw.get("type")
+        description = _text(raw.get("description"))
+        if kind == "oauth2":
+            return self._oauth2(key, raw, pointer)
+        http_scheme = str(raw.get("scheme", "")).lower()
+        if kind == "http" and http_scheme in ("bearer", "basic"):
+            return HttpScheme(SpecText(key), description, "bearer" if http_scheme == "bearer" else "basic")
+        location = raw.get("in")
+        if kind == "apiKey" and location in ("header", "query", "cookie") and raw.get("name"):
+            return ApiKeyScheme(SpecText(key), description, SpecText(str(raw["name"])), location)
+        what = f"http {http_scheme}" if kind == "http" else str(kind)
+        self.report.warn(
+            pointer, f"{what} security schemes are not supported; operations that need only this one "
+            "are called without credentials"
+        )
+        return None
+
+    def _oauth2(self, key: str, raw: dict[str, Any], pointer: str) -> ClientCredentialsScheme | None:
+        flows: dict[str, Any] = raw["flows"] if isinstance(raw.get("flows"), dict) else {}
+        other_flows = tuple(sorted(str(name) for name in flows if name != "clientCredentials"))
+        flow = flows.get("clientCredentials")
+        if not isinstance(flow, dict):
+            self.report.warn(
+                pointer, f"OAuth 2.0 scheme without a clientCredentials flow ({', '.join(other_flows)}) "
+                "is not supported; operations that need only this one are called without credentials"
+            )
+            return None
         if other_flows:
             self.report.warn(
-                pointer_of("components", "securitySchemes", key, "flows"),
-                f"only the clientCredentials flow is used; {', '.join(other_flows)} not handled",
+                f"{pointer}/flows", f"only the clientCredentials flow is used; {', '.join(other_flows)} not handled"
             )
+        scopes: dict[Any, Any] = flow["scopes"] if isinstance(flow.get("scopes"), dict) else {}
         return ClientCredentialsScheme(
             key=SpecText(key),
             description=_text(raw.get("description")),
-            token_url=SpecText(str(flow.get("tokenUrl", ""))),
-            refresh_url=_text(flow.get("refreshUrl")),
+            token_url=SpecText(str(flow.get("tokenUrl") or "")),
+            refresh_url=_text(flow.get("refreshUrl") or None),
             scopes=tuple(
                 Scope(SpecText(str(name)), SpecText(str(text or ""))) for name, text in scopes.items()
             ),
+            other_flows=tuple(SpecText(flow) for flow in other_flows),
         )
 
-    def _operation_scopes(self, security: Any, scheme_key: str, pointer: str) -> tuple[SpecText, ...] | None:
-        """The client-credentials scopes of the first requirement that uses that scheme."""
-        if not security:
-            return None
-        known = self.doc.get("components", {}).get("securitySchemes", {}) or {}
+    def _security(self, security: Any, pointer: str) -> tuple[Requirement, ...]:
+        """The requirements the SDK can meet; the schemes it cannot use are left out with a warning."""
+        if not isinstance(security, list) or not security:
+            return ()
+        declared = self.doc.get("components", {}).get("securitySchemes", {}) or {}
+        requirements: list[Requirement] = []
         for requirement in security:
+            requirement = requirement if isinstance(requirement, dict) else {}
             for name in requirement:
-                if name not in known:
+                if name not in declared:
                     self.report.warn(pointer, f"security requirement names the undefined scheme {name!r}")
-        for requirement in security:
-            if scheme_key in requirement:
-                scopes = tuple(str(scope) for scope in requirement[scheme_key] or ())
-                self._check_declared(scopes, scheme_key, pointer)
-                return tuple(SpecText(scope) for scope in scopes)
-        if not any(requirement == {} for requirement in security):
+            usable = [str(name) for name in requirement if str(name) in self.schemes]
+            if len(usable) < len(requirement) and not usable:
+                continue  # no scheme of this alternative can be used: another alternative must do
+            uses = tuple(self._scheme_use(name, requirement[name], pointer) for name in usable)
+            authorizing = [use.scheme.raw for use in uses if not isinstance(self.schemes[use.scheme.raw], ApiKeyScheme)]
+            if len(authorizing) > 1:
+                self.report.warn(
+                    pointer,
+                    f"a requirement combines schemes that all set the Authorization header "
+                    f"({', '.join(map(repr, authorizing))}); a request carries one: the OAuth token if the "
+                    "requirement has one, else the last scheme's credentials",
+                )
+            if uses not in requirements:
+                requirements.append(uses)
+        if not requirements:
             self.report.warn(
-                pointer,
-                "the operation's security schemes are not supported yet; it is called without credentials",
+                pointer, "no security requirement of the operation can be met; it is called without credentials"
             )
-        return None
+        return tuple(requirements)
 
-    def _check_declared(self, scopes: tuple[str, ...], scheme_key: str, pointer: str) -> None:
-        flow = self.doc["components"]["securitySchemes"][scheme_key]["flows"]["clientCredentials"]
-        undeclared = [scope for scope in scopes if scope not in (flow.get("scopes") or {})]
-        if undeclared:
-            self.report.warn(
-                pointer,
-                f"scopes the scheme {scheme_key!r} does not declare: {', '.join(map(repr, undeclared))}; "
-                "requested as written",
-            )
+    def _scheme_use(self, name: str, scopes: Any, pointer: str) -> SchemeUse:
+        scheme = self.schemes[name]
+        names = tuple(str(scope) for scope in scopes or ()) if isinstance(scopes, list) else ()
+        if isinstance(scheme, ClientCredentialsScheme):
+            declared = {scope.value.raw for scope in scheme.scopes}
+            undeclared = [scope for scope in names if scope not in declared]
+            if undeclared:
+                self.report.warn(
+                    pointer,
+                    f"scopes the scheme {name!r} does not declare: {', '.join(map(repr, undeclared))}; "
+                    "requested as written",
+                )
+        return SchemeUse(SpecText(name), tuple(SpecText(scope) for scope in names))
 
     # --- operations ---------------------------------------------------------------------------
 
-    def _operations(self, scheme_key: str) -> tuple[Operation, ...]:
+    def _operations(self) -> tuple[Operation, ...]:
         operations = []
         for path, item in (self.doc.get("paths") or {}).items():
             item_pointer = pointer_of("paths", path)
@@ -311,13 +373,13 @@ class _Builder:
             for method in item:
                 if method not in HTTP_METHODS:
                     continue
-                built = self._operation(path, method, item[method], shared, scheme_key)
+                built = self._operation(path, method, item[method], shared)
                 if built is not None:
                     operations.append(built)
         return tuple(operations)
 
     def _operation(
-        self, path: str, method: str, raw: dict[str, Any], shared: list[Any], scheme_key: str
+        self, path: str, method: str, raw: dict[str, Any], shared: list[Any]
     ) -> Operation | None:
         pointer = pointer_of("paths", path, method)
         hint = str(raw.get("operationId") or f"{method} {path}")
@@ -340,7 +402,7 @@ class _Builder:
             parameters=parameters,
             body=body,
             response=self._response(raw.get("responses") or {}, pointer, hint),
-            scopes=self._operation_scopes(security, scheme_key, pointer),
+            security=self._security(security, pointer),
         )
 
     def _parameters(

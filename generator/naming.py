@@ -6,14 +6,17 @@ names the runtime uses, and made unique in a deterministic order (the order of t
 
 from __future__ import annotations
 
-import keyword
 import builtins
+import keyword
+import os
 import re
 import sys
 import unicodedata
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urljoin
 
 from generator import model as m
 from generator.problems import Report
@@ -141,6 +144,91 @@ class ScopeMember:
 
 
 @dataclass(frozen=True)
+class OAuthAuth:
+    """A client-credentials scheme: its credentials class, managers, scope enum, client arguments and docs.
+
+    With one such scheme in the spec its classes are the runtime's own (`ClientCredentialsAuthCredentials`,
+    `OAuthScopeEnum`); with several, each scheme gets subclasses named after it."""
+
+    scheme: m.ClientCredentialsScheme
+    own_classes: bool
+    argument: Identifier
+    credentials_class: Identifier
+    manager_attribute: Identifier
+    manager_class: Identifier
+    async_manager_class: Identifier
+    scope_enum: Identifier
+    scope_enum_page: str
+    doc_page: str
+    token_url_argument: Identifier
+    token_url_constant: Identifier
+    resolved_token_url: SpecText | None
+    """The tokenUrl resolved against the default base URL, when it is relative and there is one."""
+    env_prefix: str
+    scopes: tuple[ScopeMember, ...]
+    kind: Literal["client_credentials"] = "client_credentials"
+
+    @property
+    def key(self) -> SpecText:
+        return self.scheme.key
+
+    @property
+    def description(self) -> SpecText | None:
+        return self.scheme.description
+
+    @property
+    def token_url(self) -> SpecText:
+        return self.scheme.token_url
+
+    @property
+    def refresh_url(self) -> SpecText | None:
+        return self.scheme.refresh_url
+
+    @property
+    def other_flows(self) -> tuple[SpecText, ...]:
+        return self.scheme.other_flows
+
+    @property
+    def token_url_is_absolute(self) -> bool:
+        return "://" in self.token_url.raw
+
+
+@dataclass(frozen=True)
+class StaticAuth:
+    """An `http` bearer or basic scheme, or an API key: credentials sent as they are."""
+
+    key: SpecText
+    description: SpecText | None
+    kind: Literal["bearer", "basic", "api_key"]
+    argument: Identifier
+    credentials_class: Identifier
+    api_key_name: SpecText | None
+    api_key_location: Literal["header", "query", "cookie"] | None
+    doc_page: str
+    env_prefix: str
+
+    @property
+    def kind_title(self) -> str:
+        return _STATIC_TITLES[self.kind]
+
+    @property
+    def environment_variables(self) -> list[str]:
+        return [self.env_prefix + name for name in _STATIC_VARIABLES[self.kind]]
+
+
+@dataclass(frozen=True)
+class CredentialUse:
+    """One scheme of an operation's security requirement, for its docs and its endpoint."""
+
+    key: SpecText
+    argument: Identifier
+    is_token: bool
+    scopes: tuple[SpecText, ...]
+    show_argument: bool
+    """Whether the docs name the client argument: when the SDK has several schemes."""
+
+
+@dataclass(frozen=True)
 class EnumMember:
     member: Identifier
     value: SpecText
@@ -205,8 +293,12 @@ class OperationMethod:
     keyword: tuple[Argument, ...]
     body: Body | None
     return_annotation: str
-    needs_token: bool
-    scopes: tuple[SpecText, ...]
+    security: tuple[tuple[CredentialUse, ...], ...]
+    """The alternative security requirements, each the schemes it combines; empty when none is needed."""
+
+    @property
+    def needs_token(self) -> bool:
+        return any(use.is_token for requirement in self.security for use in requirement)
 
     @property
     def arguments(self) -> tuple[Argument, ...]:
@@ -240,14 +332,74 @@ class Sdk:
     api_version: SpecText
     description: SpecText | None
     default_base_url: SpecText | None
-    token_url: SpecText
-    refresh_url: SpecText | None
-    scheme_key: SpecText
-    scheme_description: SpecText | None
-    scopes: tuple[ScopeMember, ...]
+    oauth: tuple[OAuthAuth, ...]
+    static_auth: tuple[StaticAuth, ...]
     resources: tuple[Resource, ...]
     models: tuple[ModelClass, ...]
     enums: tuple[EnumClass, ...]
+
+    @property
+    def auth_count(self) -> int:
+        return len(self.oauth) + len(self.static_auth)
+
+    @property
+    def static_credential_classes(self) -> list[Identifier]:
+        """The runtime's static credential classes the SDK uses, in a fixed order."""
+        used = {auth.credentials_class for auth in self.static_auth}
+        return [Identifier(name) for name in _STATIC_CLASSES.values() if name in used]
+
+    @property
+    def client_auth_imports(self) -> list[str]:
+        """The classes of `_auth` that the client module names."""
+        names = {"ClientCredentialsAuthManager", "AsyncClientCredentialsAuthManager"}
+        for auth in self.oauth:
+            names.update((auth.credentials_class, auth.manager_class, auth.async_manager_class))
+        return sorted(names | set(self.static_credential_classes))
+
+    @property
+    def environment_readers(self) -> list[str]:
+        """The functions of `_environment` that `from_environment()` calls."""
+        readers = {"read_setting", *(f"read_{static.kind}" for static in self.static_auth)}
+        if self.oauth:
+            readers.add("read_client_credentials")
+        return sorted(readers)
+
+    @property
+    def public_auth_classes(self) -> list[str]:
+        """The classes of `_auth` that the package exports."""
+        names: set[str] = set(self.static_credential_classes)
+        for auth in self.oauth:
+            names.update((auth.credentials_class, auth.manager_class, auth.async_manager_class))
+        if self.oauth:
+            names.update(_OAUTH_RUNTIME_CLASSES)
+        return sorted(names)
+
+    @property
+    def public_names(self) -> list[str]:
+        """The package's `__all__`."""
+        names = ["ApiError", "AsyncClient", "Client", "OAuthProviderError", *self.public_auth_classes]
+        return sorted(names + [auth.scope_enum for auth in self.oauth])
+
+    @property
+    def credential_arguments(self) -> list[CredentialUse]:
+        return _credential_uses(self.oauth, self.static_auth)
+
+    @property
+    def environment_variables(self) -> list[str]:
+        """The variables `from_environment()` reads besides `<PREFIX>_BASE_URL`."""
+        variables = []
+        for auth in self.oauth:
+            variables += [f"{auth.env_prefix}O_AUTH_{name}" for name in _OAUTH_VARIABLES]
+            variables.append(f"{auth.env_prefix}TOKEN_URL")
+        for static in self.static_auth:
+            variables += static.environment_variables
+        return variables
+
+    @property
+    def quick_start_auth(self) -> OAuthAuth | StaticAuth | None:
+        """The scheme the README's examples authenticate with."""
+        schemes: list[OAuthAuth | StaticAuth] = [*self.oauth, *self.static_auth]
+        return schemes[0] if schemes else None
 
 
 # Packages the generated SDK imports, and folders of the generated project, cannot be its name.
@@ -268,8 +420,16 @@ def package_name(title: str) -> Identifier:
 
 def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
     """Name every part of the API for the templates."""
-    class_names = _model_class_names(api.models)
-    pages = _doc_pages(class_names.values())
+    servers = [server.url for server in api.servers]
+    default_base_url = servers[0] if servers and "://" in servers[0].raw else None
+    oauth, static_auth = _auth(api.schemes, package.upper(), default_base_url)
+    auth_classes = [
+        name
+        for auth in oauth
+        for name in (auth.credentials_class, auth.scope_enum, auth.manager_class, auth.async_manager_class)
+    ]
+    class_names = _model_class_names(api.models, auth_classes)
+    pages = _doc_pages(class_names.values(), [auth.scope_enum_page for auth in oauth])
     types = _TypeNamer(class_names)
     enums = tuple(
         _enum(model, class_names[model.key], pages[class_names[model.key]])
@@ -281,7 +441,7 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
         for model in api.models
         if isinstance(model, m.ObjectModel)
     )
-    servers = [server.url for server in api.servers]
+    uses = {use.key.raw: use for use in _credential_uses(oauth, static_auth)}
     return Sdk(
         package=package,
         distribution=package.replace("_", "-"),
@@ -290,13 +450,10 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
         title=api.title,
         api_version=api.version,
         description=api.description,
-        default_base_url=servers[0] if servers and "://" in servers[0].raw else None,
-        token_url=api.scheme.token_url,
-        refresh_url=api.scheme.refresh_url,
-        scheme_key=api.scheme.key,
-        scheme_description=api.scheme.description,
-        scopes=_scopes(api.scheme.scopes),
-        resources=_resources(api, types),
+        default_base_url=default_base_url,
+        oauth=oauth,
+        static_auth=static_auth,
+        resources=_resources(api, types, uses),
         models=models,
         enums=enums,
     )
@@ -310,25 +467,192 @@ def _version(version: SpecText, report: Report) -> str:
     return "0.0.0"
 
 
+# --- authentication ---------------------------------------------------------------------------
+
+# Names the runtime modules define, which per-scheme classes must not take.
+_AUTH_RUNTIME_CLASSES = (
+    "OAuthToken",
+    "OAuthScopeEnum",
+    "ClientCredentialsAuthCredentials",
+    "ClientCredentialsAuthManager",
+    "AsyncClientCredentialsAuthManager",
+    "HttpBearerCredentials",
+    "HttpBasicCredentials",
+    "ApiKeyCredentials",
+    "ApiError",
+    "OAuthProviderError",
+    "Client",
+    "AsyncClient",
+)
+_OAUTH_RUNTIME_CLASSES = (
+    "ClientCredentialsAuthCredentials",
+    "ClientCredentialsAuthManager",
+    "AsyncClientCredentialsAuthManager",
+    "OAuthToken",
+)
+_OAUTH_VARIABLES = ("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "CLOCK_SKEW")
+_STATIC_VARIABLES = {"bearer": ("TOKEN",), "basic": ("USERNAME", "PASSWORD"), "api_key": ("API_KEY",)}
+_STATIC_TITLES = {"bearer": "HTTP bearer token", "basic": "HTTP basic authentication", "api_key": "API key"}
+_STATIC_CLASSES: dict[str, str] = {
+    "bearer": "HttpBearerCredentials",
+    "basic": "HttpBasicCredentials",
+    "api_key": "ApiKeyCredentials",
+}
+
+
+def _auth(
+    schemes: tuple[m.SecurityScheme, ...], env_prefix: str, default_base_url: SpecText | None
+) -> tuple[tuple[OAuthAuth, ...], tuple[StaticAuth, ...]]:
+    client_credentials = [scheme for scheme in schemes if isinstance(scheme, m.ClientCredentialsScheme)]
+    single = len(client_credentials) == 1
+    arguments = UniqueNames(["base_url", "token_url", "http_client", "self"])
+    classes = UniqueNames(_AUTH_RUNTIME_CLASSES, separator="")
+    pages = UniqueNames(["oauth_2_client_credentials_grant"] if not single else [])
+    if single:
+        arguments.claim(Identifier("client_credentials_auth_credentials"))
+    oauth, static = [], []
+    for scheme in schemes:
+        stem = snake(scheme.key.raw) or "scheme"
+        if isinstance(scheme, m.ClientCredentialsScheme):
+            oauth.append(
+                _single_oauth(scheme, env_prefix, default_base_url)
+                if single
+                else _oauth(scheme, stem, env_prefix, default_base_url, arguments, classes, pages)
+            )
+        else:
+            static.append(_static(scheme, stem, env_prefix, arguments, pages))
+    return tuple(oauth), tuple(static)
+
+
+def _single_oauth(
+    scheme: m.ClientCredentialsScheme, env_prefix: str, default_base_url: SpecText | None
+) -> OAuthAuth:
+    """The foundation's names, for the common case of one client-credentials scheme."""
+    return OAuthAuth(
+        scheme=scheme,
+        own_classes=False,
+        argument=Identifier("client_credentials_auth_credentials"),
+        credentials_class=Identifier("ClientCredentialsAuthCredentials"),
+        manager_attribute=Identifier("client_credentials_auth_manager"),
+        manager_class=Identifier("ClientCredentialsAuthManager"),
+        async_manager_class=Identifier("AsyncClientCredentialsAuthManager"),
+        scope_enum=Identifier("OAuthScopeEnum"),
+        scope_enum_page="o-auth-scope-enum",
+        doc_page="oauth-2-client-credentials-grant",
+        token_url_argument=Identifier("token_url"),
+        token_url_constant=Identifier("SPEC_TOKEN_URL"),
+        resolved_token_url=_resolved(scheme.token_url, default_base_url),
+        env_prefix=f"{env_prefix}_",
+        scopes=_scopes(scheme.scopes),
+    )
+
+
+def _oauth(
+    scheme: m.ClientCredentialsScheme,
+    stem: str,
+    env_prefix: str,
+    default_base_url: SpecText | None,
+    arguments: UniqueNames,
+    classes: UniqueNames,
+    pages: UniqueNames,
+) -> OAuthAuth:
+    """Names after the scheme, for a spec with several client-credentials schemes."""
+    argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
+    stem = argument.removesuffix("_credentials")
+    prefix = classes.claim(identifier(pascal(stem), "Scheme"))
+    page = pages.claim(Identifier(f"{stem}_oauth_2_client_credentials_grant")).replace("_", "-")
+    return OAuthAuth(
+        scheme=scheme,
+        own_classes=True,
+        argument=argument,
+        credentials_class=Identifier(f"{prefix}Credentials"),
+        manager_attribute=Identifier(f"{stem}_auth_manager"),
+        manager_class=Identifier(f"{prefix}AuthManager"),
+        async_manager_class=Identifier(f"Async{prefix}AuthManager"),
+        scope_enum=Identifier(f"{prefix}ScopeEnum"),
+        scope_enum_page=f"{stem.replace('_', '-')}-scope-enum",
+        doc_page=page,
+        token_url_argument=arguments.claim(Identifier(f"{stem}_token_url")),
+        token_url_constant=Identifier(f"{stem.upper()}_TOKEN_URL"),
+        resolved_token_url=_resolved(scheme.token_url, default_base_url),
+        env_prefix=f"{env_prefix}_{stem.upper()}_",
+        scopes=_scopes(scheme.scopes),
+    )
+
+
+def _static(
+    scheme: m.HttpScheme | m.ApiKeyScheme, stem: str, env_prefix: str, arguments: UniqueNames, pages: UniqueNames
+) -> StaticAuth:
+    argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
+    stem = argument.removesuffix("_credentials")
+    kind: Literal["bearer", "basic", "api_key"] = (
+        scheme.scheme if isinstance(scheme, m.HttpScheme) else "api_key"
+    )
+    return StaticAuth(
+        key=scheme.key,
+        description=scheme.description,
+        kind=kind,
+        argument=argument,
+        credentials_class=Identifier(_STATIC_CLASSES[kind]),
+        api_key_name=scheme.name if isinstance(scheme, m.ApiKeyScheme) else None,
+        api_key_location=scheme.location if isinstance(scheme, m.ApiKeyScheme) else None,
+        doc_page=pages.claim(Identifier(stem)).replace("_", "-"),
+        env_prefix=f"{env_prefix}_{stem.upper()}_",
+    )
+
+
+def _resolved(token_url: SpecText, default_base_url: SpecText | None) -> SpecText | None:
+    if "://" in token_url.raw or not token_url.raw or default_base_url is None:
+        return None
+    return SpecText(urljoin(default_base_url.raw, token_url.raw))
+
+
+def _credential_uses(oauth: tuple[OAuthAuth, ...], static_auth: tuple[StaticAuth, ...]) -> list[CredentialUse]:
+    several = len(oauth) + len(static_auth) > 1
+    return [CredentialUse(auth.key, auth.argument, True, (), several) for auth in oauth] + [
+        CredentialUse(auth.key, auth.argument, False, (), several) for auth in static_auth
+    ]
+
+
 def _scopes(scopes: tuple[m.Scope, ...]) -> tuple[ScopeMember, ...]:
+    """Scope enum members named after the scopes, without the URL prefix that URL-shaped scopes share."""
     unique = UniqueNames()
+    prefix = _shared_url_prefix([scope.value.raw for scope in scopes])
     return tuple(
         ScopeMember(
-            unique.claim(identifier(constant(scope.value.raw), "SCOPE")), scope.value, scope.description
+            unique.claim(identifier(constant(_scope_name(scope.value.raw, prefix)), "SCOPE")),
+            scope.value,
+            scope.description,
         )
         for scope in scopes
     )
 
 
-def _model_class_names(models: tuple[m.Model, ...]) -> dict[str, Identifier]:
-    unique = UniqueNames(["OAuthScopeEnum", "OAuthToken"], separator="")
+def _shared_url_prefix(values: list[str]) -> str:
+    """The `scheme://host/path/` that every URL-shaped scope starts with, when there are two or more."""
+    urls = [value for value in values if "://" in value]
+    if len(urls) < 2:
+        return ""
+    common = os.path.commonprefix(urls)
+    return common[: common.rfind("/") + 1] if common.count("/") > 2 else ""
+
+
+def _scope_name(scope: str, prefix: str) -> str:
+    rest = scope[len(prefix) :] if prefix and scope.startswith(prefix) else scope
+    if "://" in rest:
+        rest = rest.split("://", 1)[1]  # the URL scheme says nothing about the scope
+    return rest if words(rest) else scope
+
+
+def _model_class_names(models: tuple[m.Model, ...], auth_classes: list[Identifier]) -> dict[str, Identifier]:
+    unique = UniqueNames([*_AUTH_RUNTIME_CLASSES, *auth_classes], separator="")
     # A class named like a builtin (`Exception`) would be resolved to the builtin in forward references.
     return {model.key: unique.claim(identifier(pascal(model.key), "Model", _BUILTINS)) for model in models}
 
 
-def _doc_pages(class_names: Iterable[Identifier]) -> dict[Identifier, str]:
+def _doc_pages(class_names: Iterable[Identifier], auth_pages: list[str]) -> dict[Identifier, str]:
     """A distinct doc page name for each class: `OAuthToken` → `o-auth-token`."""
-    unique = UniqueNames(["o_auth_scope_enum", "o_auth_token"])
+    unique = UniqueNames(["o_auth_scope_enum", "o_auth_token", *(page.replace("-", "_") for page in auth_pages)])
     pages = {}
     for class_name in class_names:
         pages[class_name] = unique.claim(identifier(snake(class_name), "model")).replace("_", "-")
@@ -409,7 +733,7 @@ def _primitive(kind: str, format: str | None) -> str:
     return {"integer": "int", "number": "float", "boolean": "bool"}[kind]
 
 
-def _resources(api: m.Api, types: _TypeNamer) -> tuple[Resource, ...]:
+def _resources(api: m.Api, types: _TypeNamer, uses: dict[str, CredentialUse]) -> tuple[Resource, ...]:
     attributes = UniqueNames(_CLIENT_ATTRIBUTES)
     class_names: set[str] = set()
     resources = []
@@ -429,7 +753,7 @@ def _resources(api: m.Api, types: _TypeNamer) -> tuple[Resource, ...]:
                 tag=tag.name,
                 description=tag.description,
                 summary=tag.description or SpecText(f"Operations tagged {tag.name.raw!r}."),
-                operations=_operations(operations, types),
+                operations=_operations(operations, types, uses),
             )
         )
     return tuple(resources)
@@ -445,7 +769,9 @@ def _resource_class_names(stem: str, taken: set[str]) -> tuple[Identifier, Ident
     return names
 
 
-def _operations(operations: list[m.Operation], types: _TypeNamer) -> tuple[OperationMethod, ...]:
+def _operations(
+    operations: list[m.Operation], types: _TypeNamer, uses: dict[str, CredentialUse]
+) -> tuple[OperationMethod, ...]:
     methods = UniqueNames(_ANNOTATION_NAMES)
     named = []
     for operation in operations:
@@ -469,8 +795,10 @@ def _operations(operations: list[m.Operation], types: _TypeNamer) -> tuple[Opera
                 return_annotation=(
                     types.annotation(operation.response, qualified=True) if operation.response else "None"
                 ),
-                needs_token=operation.scopes is not None,
-                scopes=operation.scopes or (),
+                security=tuple(
+                    tuple(dataclasses.replace(uses[use.scheme.raw], scopes=use.scopes) for use in requirement)
+                    for requirement in operation.security
+                ),
             )
         )
     return tuple(named)

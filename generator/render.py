@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urljoin
 
 import jinja2
 
@@ -88,10 +87,11 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "pyproject.toml", "pyproject.toml.j2", {}
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     yield ".generate-sdk", ".generate-sdk.j2", {}
-    yield "doc/auth/oauth-2-client-credentials-grant.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", _token_url_facts(
-        sdk
-    )
-    yield "doc/models/o-auth-scope-enum.md", "doc/models/o-auth-scope-enum.md.j2", {}
+    for auth in sdk.oauth:
+        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
+        yield f"doc/models/{auth.scope_enum_page}.md", "doc/models/o-auth-scope-enum.md.j2", {"auth": auth}
+    for static in sdk.static_auth:
+        yield f"doc/auth/{static.doc_page}.md", "doc/auth/static.md.j2", {"static": static}
     yield "doc/models/o-auth-token.md", "doc/models/o-auth-token.md.j2", {}
     for enum in sdk.enums:
         yield f"doc/models/{enum.doc_page}.md", "doc/models/enum.md.j2", {"enum": enum}
@@ -123,15 +123,6 @@ def _quick_start_call(sdk: Sdk) -> str | None:
         if op.http_method == "GET" and not op.positional and not any(a.required for a in op.keyword)
     ]
     return min(candidates, key=lambda candidate: candidate[0])[1] if candidates else None
-
-
-def _token_url_facts(sdk: Sdk) -> dict[str, Any]:
-    token_url = sdk.token_url.raw
-    absolute = "://" in token_url
-    resolved = None
-    if not absolute and token_url and sdk.default_base_url:
-        resolved = untrusted.SpecText(urljoin(sdk.default_base_url.raw, token_url))
-    return {"token_url_is_absolute": absolute, "resolved_token_url": resolved}
 
 
 def _signature(op: OperationMethod) -> str:

@@ -186,6 +186,10 @@ class _TokenState:
         """Whether a new token can be had when the API refuses the current one."""
         return self._credentials is not None
 
+    def is_configured(self) -> bool:
+        """Whether the manager has credentials, or at least a token, to authorize requests with."""
+        return self._credentials is not None or self._last is not None
+
     def _drop(self, token: OAuthToken) -> None:
         if self._usable is token:
             self._usable = None
@@ -199,7 +203,7 @@ class _TokenState:
     def _require_credentials(self) -> ClientCredentialsAuthCredentials:
         if self._credentials is None:
             raise ValueError(
-                "this operation needs an OAuth token: create the client with client_credentials_auth_credentials"
+                "a new OAuth token is needed, and the client has no client credentials to get one"
             )
         return self._credentials
 
@@ -208,7 +212,7 @@ class _TokenState:
     ) -> httpx2.Request:
         credentials = self._require_credentials()
         if not self._token_url:
-            raise ValueError("the spec gives no token URL: create the client with token_url=...")
+            raise ValueError("the spec names no token URL: create the client with one")
         form = {"grant_type": "client_credentials"}
         scope = credentials.scope_parameter()
         if scope is not None:

@@ -16,7 +16,10 @@ from ._auth import (
     ClientCredentialsAuthCredentials,
     ClientCredentialsAuthManager,
 )
-from ._environment import read_environment
+from ._environment import (
+    read_client_credentials,
+    read_setting,
+)
 from .models import OAuthScopeEnum
 
 if TYPE_CHECKING:
@@ -34,14 +37,16 @@ class Client:
     """Blocking client for the httpCCG API.
 
     Args:
-        client_credentials_auth_credentials: OAuth 2.0 client credentials; needed by every operation that
-            needs a token.
+        client_credentials_auth_credentials: OAuth 2.0 client credentials; needed by
+            the operations that need a token.
         base_url: The API's base URL; by default the spec's first server.
-        token_url: The OAuth 2.0 token endpoint; by default the spec's `tokenUrl`, resolved against
-            `base_url` (RFC 3986).
+        token_url: The OAuth 2.0 token endpoint; by default
+            the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         http_client: The `httpx2.Client` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `close()`.
+
+    An operation uses the first of its security requirements that the client has credentials for.
     """
 
     def __init__(
@@ -57,13 +62,22 @@ class Client:
         self._http_client = http_client or httpx2.Client(timeout=_runtime.DEFAULT_TIMEOUT)
         self.client_credentials_auth_manager = ClientCredentialsAuthManager(
             client_credentials_auth_credentials,
-            token_url=_runtime.resolve_token_url(self.base_url, token_url, SPEC_TOKEN_URL),
+            token_url=_runtime.resolve_token_url(
+                self.base_url,
+                token_url,
+                SPEC_TOKEN_URL,
+                argument="token_url",
+                credentials=client_credentials_auth_credentials,
+            ),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token; `o_auth_token` gets or sets it."""
-        self._runtime = _runtime.SyncRuntime(
-            self._http_client, self.base_url, self.client_credentials_auth_manager
+        auth = _runtime.Authentication[ClientCredentialsAuthManager](
+            {"ClientCredentialsAuth": self.client_credentials_auth_manager},
+            {},
+            {"ClientCredentialsAuth": "client_credentials_auth_credentials"},
         )
+        self._runtime = _runtime.SyncRuntime(self._http_client, self.base_url, auth)
 
     @classmethod
     def from_environment(
@@ -71,21 +85,19 @@ class Client:
     ) -> Client:
         """A client configured from environment variables.
 
-        Reads `HTTPCCG_O_AUTH_CLIENT_ID`, `HTTPCCG_O_AUTH_CLIENT_SECRET`,
-        `HTTPCCG_O_AUTH_SCOPES` (scopes separated by spaces or commas),
-        `HTTPCCG_O_AUTH_CLOCK_SKEW` (seconds), `HTTPCCG_BASE_URL` and
-        `HTTPCCG_TOKEN_URL`.
+        Reads `HTTPCCG_BASE_URL`, `HTTPCCG_O_AUTH_CLIENT_ID`, `HTTPCCG_O_AUTH_CLIENT_SECRET`,
+        `HTTPCCG_O_AUTH_SCOPES`, `HTTPCCG_O_AUTH_CLOCK_SKEW`, `HTTPCCG_TOKEN_URL`.
 
         Raises:
             ValueError: A variable is missing or malformed; the message names it.
         """
-        settings = read_environment(
-            ENVIRONMENT_PREFIX, OAuthScopeEnum, os.environ if environ is None else environ
-        )
+        environ = os.environ if environ is None else environ
         return cls(
-            client_credentials_auth_credentials=settings.credentials,
-            base_url=settings.base_url,
-            token_url=settings.token_url,
+            client_credentials_auth_credentials=read_client_credentials(
+                environ, "HTTPCCG_", ClientCredentialsAuthCredentials, OAuthScopeEnum
+            ),
+            base_url=read_setting(environ, ENVIRONMENT_PREFIX + "BASE_URL"),
+            token_url=read_setting(environ, "HTTPCCG_TOKEN_URL"),
             http_client=http_client,
         )
 
@@ -124,14 +136,16 @@ class AsyncClient:
     """Asynchronous client for the httpCCG API.
 
     Args:
-        client_credentials_auth_credentials: OAuth 2.0 client credentials; needed by every operation that
-            needs a token.
+        client_credentials_auth_credentials: OAuth 2.0 client credentials; needed by
+            the operations that need a token.
         base_url: The API's base URL; by default the spec's first server.
-        token_url: The OAuth 2.0 token endpoint; by default the spec's `tokenUrl`, resolved against
-            `base_url` (RFC 3986).
+        token_url: The OAuth 2.0 token endpoint; by default
+            the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         http_client: The `httpx2.AsyncClient` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `aclose()`.
+
+    An operation uses the first of its security requirements that the client has credentials for.
     """
 
     def __init__(
@@ -147,13 +161,22 @@ class AsyncClient:
         self._http_client = http_client or httpx2.AsyncClient(timeout=_runtime.DEFAULT_TIMEOUT)
         self.client_credentials_auth_manager = AsyncClientCredentialsAuthManager(
             client_credentials_auth_credentials,
-            token_url=_runtime.resolve_token_url(self.base_url, token_url, SPEC_TOKEN_URL),
+            token_url=_runtime.resolve_token_url(
+                self.base_url,
+                token_url,
+                SPEC_TOKEN_URL,
+                argument="token_url",
+                credentials=client_credentials_auth_credentials,
+            ),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token; `o_auth_token` gets or sets it."""
-        self._runtime = _runtime.AsyncRuntime(
-            self._http_client, self.base_url, self.client_credentials_auth_manager
+        auth = _runtime.Authentication[AsyncClientCredentialsAuthManager](
+            {"ClientCredentialsAuth": self.client_credentials_auth_manager},
+            {},
+            {"ClientCredentialsAuth": "client_credentials_auth_credentials"},
         )
+        self._runtime = _runtime.AsyncRuntime(self._http_client, self.base_url, auth)
 
     @classmethod
     def from_environment(
@@ -164,21 +187,19 @@ class AsyncClient:
     ) -> AsyncClient:
         """A client configured from environment variables.
 
-        Reads `HTTPCCG_O_AUTH_CLIENT_ID`, `HTTPCCG_O_AUTH_CLIENT_SECRET`,
-        `HTTPCCG_O_AUTH_SCOPES` (scopes separated by spaces or commas),
-        `HTTPCCG_O_AUTH_CLOCK_SKEW` (seconds), `HTTPCCG_BASE_URL` and
-        `HTTPCCG_TOKEN_URL`.
+        Reads `HTTPCCG_BASE_URL`, `HTTPCCG_O_AUTH_CLIENT_ID`, `HTTPCCG_O_AUTH_CLIENT_SECRET`,
+        `HTTPCCG_O_AUTH_SCOPES`, `HTTPCCG_O_AUTH_CLOCK_SKEW`, `HTTPCCG_TOKEN_URL`.
 
         Raises:
             ValueError: A variable is missing or malformed; the message names it.
         """
-        settings = read_environment(
-            ENVIRONMENT_PREFIX, OAuthScopeEnum, os.environ if environ is None else environ
-        )
+        environ = os.environ if environ is None else environ
         return cls(
-            client_credentials_auth_credentials=settings.credentials,
-            base_url=settings.base_url,
-            token_url=settings.token_url,
+            client_credentials_auth_credentials=read_client_credentials(
+                environ, "HTTPCCG_", ClientCredentialsAuthCredentials, OAuthScopeEnum
+            ),
+            base_url=read_setting(environ, ENVIRONMENT_PREFIX + "BASE_URL"),
+            token_url=read_setting(environ, "HTTPCCG_TOKEN_URL"),
             http_client=http_client,
         )
 

@@ -1,56 +1,63 @@
-"""Client settings read from environment variables, for `Client.from_environment()`."""
+"""Client settings read from environment variables, for `Client.from_environment()`.
+
+Empty variables count as unset. A variable that is malformed, or one of a pair that is set without the
+other, raises `ValueError` naming it.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import cast
+from typing import TypeVar, cast
 
-from ._auth import ClientCredentialsAuthCredentials
+from ._auth import (
+    ClientCredentialsAuthCredentials,
+)
 
-
-@dataclasses.dataclass(frozen=True)
-class EnvironmentSettings:
-    credentials: ClientCredentialsAuthCredentials | None
-    base_url: str | None
-    token_url: str | None
+Credentials = TypeVar("Credentials", bound=ClientCredentialsAuthCredentials)
 
 
-def read_environment(
-    prefix: str, scopes: type[Enum], environ: Mapping[str, str]
-) -> EnvironmentSettings:
-    """Read `<prefix>O_AUTH_CLIENT_ID`, `..._CLIENT_SECRET`, `..._SCOPES`, `..._CLOCK_SKEW`,
-    `<prefix>BASE_URL` and `<prefix>TOKEN_URL`; empty variables count as unset.
+def read_setting(environ: Mapping[str, str], variable: str) -> str | None:
+    value = environ.get(variable, "").strip()
+    return value or None
 
-    Raises:
-        ValueError: A variable is missing or malformed; the message names it.
-    """
 
-    def get(name: str) -> str | None:
-        value = environ.get(prefix + name, "").strip()
-        return value or None
+def read_client_credentials(
+    environ: Mapping[str, str],
+    prefix: str,
+    credentials_class: type[Credentials],
+    scopes: type[Enum],
+) -> Credentials | None:
+    """Client credentials from `<prefix>O_AUTH_CLIENT_ID`, `..._CLIENT_SECRET`, `..._SCOPES` (separated
+    by spaces or commas) and `..._CLOCK_SKEW` (seconds); None when neither ID nor secret is set."""
+    pair = _pair(environ, prefix + "O_AUTH_CLIENT_ID", prefix + "O_AUTH_CLIENT_SECRET")
+    if pair is None:
+        return None
+    scope_variable, skew_variable = prefix + "O_AUTH_SCOPES", prefix + "O_AUTH_CLOCK_SKEW"
+    return credentials_class(
+        o_auth_client_id=pair[0],
+        o_auth_client_secret=pair[1],
+        o_auth_scopes=_scopes(scope_variable, read_setting(environ, scope_variable), scopes),
+        o_auth_clock_skew=_seconds(skew_variable, read_setting(environ, skew_variable)),
+    )
 
-    client_id, client_secret = get("O_AUTH_CLIENT_ID"), get("O_AUTH_CLIENT_SECRET")
-    credentials = None
-    if client_id is not None or client_secret is not None:
-        if client_id is None or client_secret is None:
-            missing = "O_AUTH_CLIENT_ID" if client_id is None else "O_AUTH_CLIENT_SECRET"
-            raise ValueError(f"{prefix}{missing} is not set")
-        credentials = ClientCredentialsAuthCredentials(
-            o_auth_client_id=client_id,
-            o_auth_client_secret=client_secret,
-            o_auth_scopes=_scopes(prefix + "O_AUTH_SCOPES", get("O_AUTH_SCOPES"), scopes),
-            o_auth_clock_skew=_seconds(prefix + "O_AUTH_CLOCK_SKEW", get("O_AUTH_CLOCK_SKEW")),
-        )
-    return EnvironmentSettings(credentials, get("BASE_URL"), get("TOKEN_URL"))
+
+def _pair(environ: Mapping[str, str], first: str, second: str) -> tuple[str, str] | None:
+    first_value, second_value = read_setting(environ, first), read_setting(environ, second)
+    if first_value is None and second_value is None:
+        return None
+    if first_value is None:
+        raise ValueError(f"{first} is not set")
+    if second_value is None:
+        raise ValueError(f"{second} is not set")
+    return first_value, second_value
 
 
 def _scopes(variable: str, value: str | None, scopes: type[Enum]) -> list[str] | None:
     if value is None:
         return None
-    known = {member.value: cast(str, member) for member in scopes}  # OAuthScopeEnum is a str enum
+    known = {member.value: cast(str, member) for member in scopes}  # scope enums are str enums
     chosen = []
     for scope in re.split(r"[\s,]+", value.strip(" ,")):
         if scope not in known:

@@ -1,8 +1,9 @@
 """The request machinery every operation shares: URLs, parameters, bodies, tokens and errors.
 
 Operations are thin: each names its `Endpoint` and hands its arguments to `SyncRuntime.call` or
-`AsyncRuntime.call`, which build the request, add the OAuth token the endpoint needs, send it through
-the client's httpx2 client, replay it once with a new token after an HTTP 401, and decode the answer.
+`AsyncRuntime.call`, which build the request, add the credentials the endpoint needs, send it through
+the client's httpx2 client, replay it once with a new OAuth token after an HTTP 401, and decode the
+answer.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from urllib.parse import quote, urljoin
 import httpx2
 import pydantic
 
-from ._auth import AsyncClientCredentialsAuthManager, ClientCredentialsAuthManager, OAuthToken
+from ._auth import (
+    AsyncClientCredentialsAuthManager,
+    ClientCredentialsAuthCredentials,
+    ClientCredentialsAuthManager,
+    OAuthToken,
+)
 from ._exceptions import ApiError
 
 _logger = logging.getLogger(__name__)
@@ -49,13 +55,14 @@ class Endpoint(Generic[T]):
         path: The path template, relative to the base URL, with `{name}` placeholders.
         response_type: The type a successful JSON response is read as; `bytes` for the raw body; None
             when the response has no content.
-        needs_token: Whether requests carry an OAuth token.
+        security: The alternative security requirements, any one of which suffices, each the keys of
+            the security schemes it combines; empty when the operation needs no credentials.
     """
 
     method: str
     path: str
     response_type: Any
-    needs_token: bool
+    security: tuple[tuple[str, ...], ...] = ()
 
 
 def resolve_base_url(base_url: str | None, default: str | None) -> str:
@@ -68,11 +75,26 @@ def resolve_base_url(base_url: str | None, default: str | None) -> str:
     return url
 
 
-def resolve_token_url(base_url: str, token_url: str | None, spec_token_url: str) -> str | None:
-    """The token URL given, else the spec's tokenUrl resolved against the base URL (RFC 3986)."""
+def resolve_token_url(
+    base_url: str,
+    token_url: str | None,
+    spec_token_url: str,
+    *,
+    argument: str,
+    credentials: ClientCredentialsAuthCredentials | None,
+) -> str | None:
+    """The token URL given, else the spec's tokenUrl resolved against the base URL (RFC 3986).
+
+    Raises:
+        ValueError: The spec names no token URL, none was given, and the credentials need one.
+    """
     if token_url:
         return token_url
-    return urljoin(base_url, spec_token_url) if spec_token_url else None
+    if spec_token_url:
+        return urljoin(base_url, spec_token_url)
+    if credentials is not None and credentials.o_auth_token_provider is None:
+        raise ValueError(f"the spec names no token URL: create the client with {argument}=...")
+    return None
 
 
 def _text(value: Any) -> str:
@@ -145,6 +167,51 @@ def _authorize(request: httpx2.Request, token: OAuthToken) -> httpx2.Request:
     return request
 
 
+Manager = TypeVar("Manager", ClientCredentialsAuthManager, AsyncClientCredentialsAuthManager)
+
+
+class Authentication(Generic[Manager]):
+    """The credentials a client was given, by the key of their security scheme.
+
+    Args:
+        managers: The OAuth token manager of each client-credentials scheme.
+        static: The credentials of each other scheme that the client was given.
+        arguments: The client argument that configures each scheme, for error messages.
+    """
+
+    def __init__(
+        self,
+        managers: Mapping[str, Manager],
+        static: Mapping[str, Any],
+        arguments: Mapping[str, str],
+    ) -> None:
+        self._managers: Mapping[str, Manager] = managers
+        self._static = {key: auth for key, auth in static.items() if auth is not None}
+        self._arguments = arguments
+
+    def choose(self, security: tuple[tuple[str, ...], ...]) -> tuple[Any, ...]:
+        """What the first requirement the client has credentials for needs: an OAuth manager or static
+        credentials per scheme. A requirement of no scheme is used only when no other can be met.
+
+        Raises:
+            ValueError: The client has no credentials for any requirement; the message names the
+                client arguments that would do.
+        """
+        for requirement in security:
+            if requirement and all(self._has(key) for key in requirement):
+                return tuple(self._managers.get(key) or self._static[key] for key in requirement)
+        if not security or () in security:
+            return ()
+        options = " or ".join(
+            " and ".join(self._arguments[key] for key in requirement) for requirement in security
+        )
+        raise ValueError(f"this operation needs credentials: create the client with {options}")
+
+    def _has(self, key: str) -> bool:
+        manager = self._managers.get(key)
+        return manager.is_configured() if manager is not None else key in self._static
+
+
 def decode_response(endpoint: Endpoint[T], response: httpx2.Response) -> T:
     """The response body as the endpoint's type, or an ApiError for an error status."""
     if not response.is_success:
@@ -172,11 +239,14 @@ class SyncRuntime:
     """Sends the requests of a `Client`."""
 
     def __init__(
-        self, http_client: httpx2.Client, base_url: str, tokens: ClientCredentialsAuthManager
+        self,
+        http_client: httpx2.Client,
+        base_url: str,
+        auth: Authentication[ClientCredentialsAuthManager],
     ) -> None:
         self._http_client = http_client
         self._base_url = base_url.rstrip("/")
-        self._tokens = tokens
+        self._auth = auth
 
     def call(
         self,
@@ -190,17 +260,20 @@ class SyncRuntime:
         request = build_request(
             self._http_client, self._base_url, endpoint, path, query, headers, body
         )
-        if not endpoint.needs_token:
+        manager = _apply_static(
+            request, self._auth.choose(endpoint.security), ClientCredentialsAuthManager
+        )
+        if manager is None:
             return decode_response(endpoint, self._http_client.send(request))
-        token = self._tokens.token()
+        token = manager.token()
         response = self._http_client.send(_authorize(request, token))
-        if response.status_code == 401 and self._tokens.can_renew():
+        if response.status_code == 401 and manager.can_renew():
             _logger.debug(
                 "the API refused the OAuth token (HTTP 401); retrying once with a new token"
             )
             response.close()
-            self._tokens.reject(token)
-            response = self._http_client.send(_authorize(request, self._tokens.token()))
+            manager.reject(token)
+            response = self._http_client.send(_authorize(request, manager.token()))
         return decode_response(endpoint, response)
 
 
@@ -211,11 +284,11 @@ class AsyncRuntime:
         self,
         http_client: httpx2.AsyncClient,
         base_url: str,
-        tokens: AsyncClientCredentialsAuthManager,
+        auth: Authentication[AsyncClientCredentialsAuthManager],
     ) -> None:
         self._http_client = http_client
         self._base_url = base_url.rstrip("/")
-        self._tokens = tokens
+        self._auth = auth
 
     async def call(
         self,
@@ -229,15 +302,29 @@ class AsyncRuntime:
         request = build_request(
             self._http_client, self._base_url, endpoint, path, query, headers, body
         )
-        if not endpoint.needs_token:
+        manager = _apply_static(
+            request, self._auth.choose(endpoint.security), AsyncClientCredentialsAuthManager
+        )
+        if manager is None:
             return decode_response(endpoint, await self._http_client.send(request))
-        token = await self._tokens.token()
+        token = await manager.token()
         response = await self._http_client.send(_authorize(request, token))
-        if response.status_code == 401 and self._tokens.can_renew():
+        if response.status_code == 401 and manager.can_renew():
             _logger.debug(
                 "the API refused the OAuth token (HTTP 401); retrying once with a new token"
             )
             await response.aclose()
-            self._tokens.reject(token)
-            response = await self._http_client.send(_authorize(request, await self._tokens.token()))
+            manager.reject(token)
+            response = await self._http_client.send(_authorize(request, await manager.token()))
         return decode_response(endpoint, response)
+
+
+def _apply_static(
+    request: httpx2.Request, chosen: tuple[Any, ...], manager_type: type[Manager]
+) -> Manager | None:
+    """Add the chosen static credentials to the request; the OAuth manager among the chosen, if any."""
+    manager: Manager | None = None
+    for auth in chosen:
+        if isinstance(auth, manager_type):
+            manager = auth
+    return manager

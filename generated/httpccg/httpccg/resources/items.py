@@ -5,16 +5,16 @@ from __future__ import annotations
 from .. import _runtime, models
 
 _LIST_ITEMS: _runtime.Endpoint[list[models.Item]] = _runtime.Endpoint(
-    "GET", "/items", list[models.Item], needs_token=True
+    "GET", "/items", list[models.Item], security=(("ClientCredentialsAuth",),)
 )
 _CREATE_ITEM: _runtime.Endpoint[models.Item] = _runtime.Endpoint(
-    "POST", "/items", models.Item, needs_token=True
+    "POST", "/items", models.Item, security=(("ClientCredentialsAuth",),)
 )
 _GET_ITEM: _runtime.Endpoint[models.Item] = _runtime.Endpoint(
-    "GET", "/items/{itemId}", models.Item, needs_token=True
+    "GET", "/items/{itemId}", models.Item, security=(("ClientCredentialsAuth",),)
 )
 _DELETE_ITEM: _runtime.Endpoint[None] = _runtime.Endpoint(
-    "DELETE", "/items/{itemId}", None, needs_token=True
+    "DELETE", "/items/{itemId}", None, security=(("ClientCredentialsAuth",),)
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import _runtime, models
 
 _GET_SERVICE_STATUS: _runtime.Endpoint[models.ServiceStatus] = _runtime.Endpoint(
-    "GET", "/status", models.ServiceStatus, needs_token=False
+    "GET", "/status", models.ServiceStatus
 )
 
 
