@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from referencing.exceptions import Unresolvable
 
 from generator.load import Source
@@ -17,7 +17,7 @@ _NOT_A_REFERENCE = "'$ref' is a required property"
 
 
 def validate(source: Source) -> list[Problem]:
-    """One located problem per violation of the OpenAPI schema, as warnings.
+    """One located problem per violation of the OpenAPI (or Swagger 2.0) schema, as warnings.
 
     Published specs often break a rule that does not matter to a client (an `example` where the schema
     allows none, a stray root keyword): the caller decides whether violations stop generation. Raises a
@@ -27,7 +27,7 @@ def validate(source: Source) -> list[Problem]:
     try:
         errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
     except Unresolvable as error:
-        message = f"cannot resolve $ref {error.ref!r}; references to other files are not supported yet"
+        message = f"cannot resolve $ref {error.ref!r}"
         raise SpecError([source.locate(Problem(Severity.ERROR, "", message))]) from None
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         # The validator walks the document and trips over values of the wrong kind before reporting them.
@@ -48,7 +48,9 @@ def _validator_for(source: Source) -> Any:
     if isinstance(version, str) and version.startswith("3.1."):
         return OpenAPIV31SpecValidator
     if "swagger" in source.data:
-        message = "Swagger 2.0 documents are not supported yet; convert the spec to OpenAPI 3"
+        if str(source.data["swagger"]) == "2.0":
+            return OpenAPIV2SpecValidator
+        message = f"unsupported Swagger version {source.data['swagger']!r}; expected 2.0"
         raise SpecError([source.locate(Problem(Severity.ERROR, "/swagger", message))])
     message = f"unsupported OpenAPI version {version!r}; expected 3.0.x or 3.1.x"
     raise SpecError([source.locate(Problem(Severity.ERROR, "/openapi", message))])
