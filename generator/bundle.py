@@ -30,41 +30,21 @@ Kind = Literal["object", "schema", "schema_map", "object_map", "literal"]
 # keyword holds a value (an example, an enum, a description) in which a "$ref" key is just data.
 _IN_SCHEMA: dict[str, Kind] = {
     **dict.fromkeys(
-        ("items", "additionalItems", "additionalProperties", "not", "if", "then", "else", "contains"),
+        "items additionalItems additionalProperties not if then else contains propertyNames unevaluatedItems "
+        "unevaluatedProperties contentSchema allOf anyOf oneOf prefixItems".split(),
         "schema",
     ),
-    **dict.fromkeys(
-        ("propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"), "schema"
-    ),
-    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), "schema"),
-    **dict.fromkeys(
-        ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions"), "schema_map"
-    ),
+    **dict.fromkeys("properties patternProperties dependentSchemas $defs definitions".split(), "schema_map"),
 }
 # In other OpenAPI objects, every keyword holds an object, except these.
 _IN_OBJECT: dict[str, Kind] = {
     "schema": "schema",
     "schemas": "schema_map",
     "definitions": "schema_map",
-    **dict.fromkeys(("example", "default", "enum", "value", "security", "scopes"), "literal"),
+    **dict.fromkeys("example default enum value security scopes".split(), "literal"),
     **dict.fromkeys(
-        (
-            "paths",
-            "responses",
-            "content",
-            "headers",
-            "parameters",
-            "securitySchemes",
-            "securityDefinitions",
-            "requestBodies",
-            "links",
-            "callbacks",
-            "examples",
-            "encoding",
-            "variables",
-            "pathItems",
-            "webhooks",
-        ),
+        "paths responses content headers parameters securitySchemes securityDefinitions requestBodies links "
+        "callbacks examples encoding variables pathItems webhooks".split(),
         "object_map",
     ),
 }
@@ -78,7 +58,7 @@ def bundle(source: Source) -> Source:
     bundler = _Bundler(source)
     data = bundler.document()
     if bundler.problems:
-        raise SpecError(bundler.problems[:_MAX_ERRORS])
+        raise SpecError(list(dict.fromkeys(bundler.problems))[:_MAX_ERRORS])
     if not bundler.origins:
         return source
     return Source(source.path, source.text, data, origins=bundler.origins)
@@ -99,6 +79,7 @@ class _Bundler:
         self.problems: list[Problem] = []
 
     def document(self) -> dict[str, Any]:
+        self._adopt_component_references()
         data: dict[str, Any] = self._walk(self.root.data, "object", self.root, "", "")
         if self.external_schemas:
             parent = data
@@ -106,6 +87,19 @@ class _Bundler:
                 parent = parent.setdefault(part, {})
             parent[self.section[-1]] = {**(parent.get(self.section[-1]) or {}), **self.external_schemas}
         return data
+
+    def _adopt_component_references(self) -> None:
+        """`Pet: {$ref: pet.yaml}` among the document's schemas: the file's schema is stored as `Pet`.
+
+        That is the usual way to lay out a spec in files; without it, `Pet` would refer to a copy
+        stored under another key.
+        """
+        for key, value in (_get(self.root.data, self.section) or {}).items():
+            if not (isinstance(value, dict) and list(value) == ["$ref"] and isinstance(value["$ref"], str)):
+                continue
+            target = self._target(value["$ref"], self.root, pointer_of(*self.section, key))
+            if target is not None and target[0] is not self.root:
+                self.schema_keys.setdefault((target[0].path.resolve(), target[1]), str(key))
 
     def _walk(self, value: Any, kind: Kind, source: Source, pointer: str, out: str) -> Any:
         """A copy of `value` (at `pointer` in `source`, at `out` in the bundle) with references bundled."""
@@ -198,17 +192,23 @@ class _Bundler:
         """The key of an external schema under the document's schemas; the schema is added once."""
         identity = (source.path.resolve(), fragment)
         if identity not in self.schema_keys:
-            name = _NOT_IN_KEY.sub("_", _parts(fragment)[-1] if fragment else source.path.stem).strip("_")
-            name = name or "Schema"
-            key, number = name, 2
-            while key in self.local_schemas or key in self.external_schemas:
-                key, number = f"{name}_{number}", number + 1
-            self.schema_keys[identity] = key
+            self.schema_keys[identity] = self._free_key(
+                _NOT_IN_KEY.sub("_", _parts(fragment)[-1] if fragment else source.path.stem).strip("_")
+                or "Schema"
+            )
+        key = self.schema_keys[identity]
+        if key not in self.external_schemas:
             self.external_schemas[key] = None  # taken before walking it, so that a cycle finds the key
             out = pointer_of(*self.section, key)
             self.origins[out] = (source, fragment)
             self.external_schemas[key] = self._walk(content, "schema", source, fragment, out)
-        return self.schema_keys[identity]
+        return key
+
+    def _free_key(self, name: str) -> str:
+        key, number = name, 2
+        while key in self.local_schemas or key in self.schema_keys.values():
+            key, number = f"{name}_{number}", number + 1
+        return key
 
     def _inline(
         self,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from generator.load import Source
+from generator.model import HTTP_METHODS
 from generator.problems import Report, pointer_of
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 _DEFAULT_MEDIA = ["application/json"]
 _FORM = "application/x-www-form-urlencoded"
 _MULTIPART = "multipart/form-data"
@@ -36,28 +36,11 @@ _STYLES: dict[str, dict[str, tuple[str, bool]]] = {
     "ssv": {"query": ("spaceDelimited", False), "formData": ("spaceDelimited", False)},
     "pipes": {"query": ("pipeDelimited", False), "formData": ("pipeDelimited", False)},
 }
-_REFS = {"#/definitions/": "#/components/schemas/"}
+_DEFINITIONS, _SCHEMAS = "#/definitions/", "#/components/schemas/"
 # Keywords of a non-body parameter, a header or an items object that describe its value: its schema.
 _VALUE_KEYWORDS = frozenset(
-    {
-        "type",
-        "format",
-        "items",
-        "default",
-        "maximum",
-        "exclusiveMaximum",
-        "minimum",
-        "exclusiveMinimum",
-        "maxLength",
-        "minLength",
-        "pattern",
-        "maxItems",
-        "minItems",
-        "uniqueItems",
-        "enum",
-        "multipleOf",
-        "x-nullable",
-    }
+    "type format items default maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern "
+    "maxItems minItems uniqueItems enum multipleOf x-nullable".split()
 )
 _SCHEMA_OF_SCHEMAS = frozenset({"items", "additionalProperties", "not", "allOf", "anyOf", "oneOf"})
 _LITERALS = frozenset({"example", "default", "enum", "x-example"})
@@ -142,6 +125,11 @@ class _Converter:
             for key, value in raw.items()
             if key not in ("parameters", "responses", "consumes", "produces", "schemes")
         }
+        if "schemes" in raw:
+            self.report.warn(
+                f"{pointer}/schemes",
+                "schemes of single operations are not supported; the API's servers are used",
+            )
         own = self._resolved_parameters(raw.get("parameters") or [], f"{pointer}/parameters")
         converted["parameters"] = self._plain_parameters(own, f"{pointer}/parameters")
         consumes = raw.get("consumes") or self.doc.get("consumes") or _DEFAULT_MEDIA
@@ -277,6 +265,7 @@ class _Converter:
         if not isinstance(raw, dict):
             return raw
         self.moved(pointer, origin)
+        # `examples` holds one example per media type; those the operation does not produce are left out.
         converted = {key: value for key, value in raw.items() if key not in ("schema", "examples", "headers")}
         converted.setdefault("description", "")
         if "schema" in raw:
@@ -363,9 +352,8 @@ class _Converter:
 
 
 def _local_ref(ref: Any) -> Any:
-    for old, new in _REFS.items():
-        if isinstance(ref, str) and ref.startswith(old):
-            return new + ref[len(old) :]
+    if isinstance(ref, str) and ref.startswith(_DEFINITIONS):
+        return _SCHEMAS + ref[len(_DEFINITIONS) :]
     return ref
 
 

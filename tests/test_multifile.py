@@ -131,6 +131,38 @@ def test_a_multi_file_spec_generates_a_typed_package(spec: Path, tmp_path: Path)
     assert result.warnings == []
 
 
+def test_a_component_schema_that_is_a_file_takes_the_components_name(tmp_path: Path) -> None:
+    root = json.loads(json.dumps(ROOT_SPEC))
+    root["components"]["schemas"] = {"Animal": {"$ref": "schemas/pet.yaml"}, "Person": {"$ref": "schemas/people/owner.yaml#/Owner"}}
+    write_tree(tmp_path, {"openapi.yaml": root, **FILES})
+    source = bundle(load(tmp_path / "openapi.yaml"))
+    schemas = source.data["components"]["schemas"]
+    assert list(schemas) == ["Animal", "Person", "Home", "Error"]
+    assert schemas["Animal"]["required"] == ["name"]
+    assert schemas["Animal"]["properties"]["owner"] == {"$ref": "#/components/schemas/Person"}
+    assert schemas["Person"]["properties"]["pets"]["items"] == {"$ref": "#/components/schemas/Animal"}
+    items = source.data["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert items == {"$ref": "#/components/schemas/Animal"}
+    located = source.locate(Problem(Severity.WARNING, "/components/schemas/Person/properties/home", "x"))
+    assert (located.file, located.pointer) == (str(tmp_path / "schemas" / "people" / "owner.yaml"), "/Owner/properties/home")
+
+
+def test_a_swagger_2_spec_in_several_files_keeps_its_schemas_under_definitions(tmp_path: Path) -> None:
+    root = {
+        "swagger": "2.0",
+        "info": {"title": "Pets", "version": "1.0"},
+        "paths": {"/pets": {"get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "schemas/pet.yaml"}}}}}},
+        "securityDefinitions": {"cc": {"type": "oauth2", "flow": "application", "tokenUrl": "/token", "scopes": {}}},
+    }
+    pet = {"type": "object", "properties": {"home": {"$ref": "#/Home"}}, "Home": {"type": "object"}}
+    write_tree(tmp_path, {"openapi.yaml": root, "schemas/pet.yaml": pet})
+    data = bundle(load(tmp_path / "openapi.yaml")).data
+    assert list(data["definitions"]) == ["pet", "Home"]
+    assert data["paths"]["/pets"]["get"]["responses"]["200"]["schema"] == {"$ref": "#/definitions/pet"}
+    result = generate_to(tmp_path / "openapi.yaml", tmp_path / "out")
+    assert "class Pet(" in (tmp_path / "out" / result.package / "models.py").read_text()
+
+
 def test_cycles_between_files_end(tmp_path: Path) -> None:
     files = {
         "openapi.yaml": {**ROOT_SPEC, "paths": {"/a": {"get": {"responses": {"200": {"description": "a", "content": {"application/json": {"schema": {"$ref": "a.yaml"}}}}}}}}},

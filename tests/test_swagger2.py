@@ -211,6 +211,19 @@ def test_collection_format_becomes_style_and_explode(
     assert "collectionFormat" not in converted and converted["schema"] == {"type": "array", "items": {"type": "string"}}
 
 
+def test_what_has_no_openapi_3_equivalent_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    spec = copy.deepcopy(PETS)
+    spec["paths"]["/pets/{petId}/photo"]["parameters"][0].update(type="array", items={"type": "integer"}, collectionFormat="multi")
+    spec["paths"]["/pets"]["get"]["schemes"] = ["http"]
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    warnings = {warning.pointer: warning for warning in generate_to(path, tmp_path / "out").warnings}
+    multi = warnings["/paths/~1pets~1{petId}~1photo/parameters/0"]
+    assert "collectionFormat 'multi' has no OpenAPI 3 equivalent here; sent comma-separated" in multi.message
+    assert multi.file == str(path) and multi.line is not None
+    assert "schemes of single operations are not supported" in warnings["/paths/~1pets/get/schemes"].message
+
+
 def test_security_definitions_become_security_schemes(pets: dict[str, Any]) -> None:
     schemes = pets["components"]["securitySchemes"]
     assert schemes["cc"] == {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/token", "scopes": {"pets": "Pets"}}}}
