@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="generate-sdk",
         description="Generate a typed Python SDK with OAuth 2.0 client-credentials auth from an OpenAPI document.",
     )
-    parser.add_argument("spec", type=Path, help="the OpenAPI 3.0/3.1 document (YAML or JSON)")
+    parser.add_argument("spec", type=Path, help="the OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON)")
     parser.add_argument(
         "-o", "--output", type=Path, required=True, help="the folder to write the SDK project to"
     )

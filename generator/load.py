@@ -44,11 +44,17 @@ _SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 @dataclass
 class Source:
-    """A loaded spec file: its data, and a way to find the line of any JSON pointer in it."""
+    """A loaded spec file: its data, and a way to find the line of any JSON pointer in it.
+
+    When later stages rewrite the data (bundling other files into it, converting Swagger 2.0),
+    `origins` maps the pointer of each moved part to the source and pointer it came from, so that
+    problems are still reported at the file, line and pointer the user wrote.
+    """
 
     path: Path
     text: str
     data: dict[str, Any]
+    origins: dict[str, tuple[Source, str]] = field(default_factory=dict, repr=False)
     _nodes: yaml.Node | None = field(default=None, repr=False)
 
     @property
@@ -57,10 +63,26 @@ class Source:
 
     def locate(self, problem: Problem) -> Problem:
         """The problem with the file, line and column of its pointer filled in where known."""
+        origin = self._origin(problem.pointer)
+        if origin is not None:
+            source, pointer = origin
+            return source.locate(replace(problem, pointer=pointer))
         line_column = self._line_column(problem.pointer)
         if line_column is None:
             return replace(problem, file=self.name)
         return replace(problem, file=self.name, line=line_column[0], column=line_column[1])
+
+    def _origin(self, pointer: str) -> tuple[Source, str] | None:
+        """Where the part at a pointer came from, by the longest moved part that contains it."""
+        if not self.origins:
+            return None
+        parts = pointer.split("/")
+        for length in range(len(parts), 0, -1):
+            prefix = "/".join(parts[:length])
+            if prefix in self.origins:
+                source, origin = self.origins[prefix]
+                return source, origin + pointer[len(prefix) :]
+        return None
 
     def _line_column(self, pointer: str) -> tuple[int, int] | None:
         if self._nodes is None:

@@ -1,11 +1,13 @@
-"""The generator's pipeline: load → validate → model → naming → render → format → write."""
+"""The generator's pipeline: load → bundle → validate → (convert Swagger 2.0) → model → naming → render →
+format → write."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator import model, naming
+from generator import model, naming, swagger2
+from generator.bundle import bundle
 from generator.format import format_files
 from generator.load import load
 from generator.problems import Problem, Report, Severity, SpecError
@@ -28,12 +30,13 @@ def generate(spec: Path, package: str | None = None, *, strict: bool = False) ->
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
     the spec is too broken to model, when the violations are reported as the errors they are.
     """
-    source = load(spec)
+    source = bundle(load(spec))
     violations = validate(source)
     if strict and violations:
         raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations])
     report = Report()
     try:
+        source = swagger2.convert(source, report)
         api = model.build(source, report)
     except SpecError:
         raise
@@ -44,7 +47,9 @@ def generate(spec: Path, package: str | None = None, *, strict: bool = False) ->
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
     sdk = naming.name(api, package_name, report)
     files = format_files(render(sdk))
-    return Result(package_name, files, violations + [source.locate(warning) for warning in report.warnings])
+    located = [source.locate(warning) for warning in report.warnings]
+    # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
+    return Result(package_name, files, list(dict.fromkeys(violations + located)))
 
 
 def generate_to(

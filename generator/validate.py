@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from referencing.exceptions import Unresolvable
 
 from generator.load import Source
@@ -17,7 +17,7 @@ _NOT_A_REFERENCE = "'$ref' is a required property"
 
 
 def validate(source: Source) -> list[Problem]:
-    """One located problem per violation of the OpenAPI schema, as warnings.
+    """One located problem per violation of the OpenAPI (or Swagger 2.0) schema, as warnings.
 
     Published specs often break a rule that does not matter to a client (an `example` where the schema
     allows none, a stray root keyword): the caller decides whether violations stop generation. Raises a
@@ -27,7 +27,7 @@ def validate(source: Source) -> list[Problem]:
     try:
         errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
     except Unresolvable as error:
-        message = f"cannot resolve $ref {error.ref!r}; references to other files are not supported yet"
+        message = f"cannot resolve $ref {error.ref!r}"
         raise SpecError([source.locate(Problem(Severity.ERROR, "", message))]) from None
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         # The validator walks the document and trips over values of the wrong kind before reporting them.
@@ -35,6 +35,8 @@ def validate(source: Source) -> list[Problem]:
         pointer = pointer_of(key) if isinstance(key, str) and key in source.data else ""
         message = f"the document is malformed and cannot be checked ({type(error).__name__}: {error})"
         raise SpecError([source.locate(Problem(Severity.ERROR, pointer, message))]) from None
+    if "swagger" in source.data:
+        errors = [error for error in errors if not _is_swagger_file_type(error)]
     # Some errors about schema objects carry a path relative to the schema, which cannot be located;
     # each comes with a twin that has the full path, so they are left out when there is one.
     located = [error for error in errors if not error.absolute_path or error.absolute_path[0] in source.data]
@@ -48,10 +50,18 @@ def _validator_for(source: Source) -> Any:
     if isinstance(version, str) and version.startswith("3.1."):
         return OpenAPIV31SpecValidator
     if "swagger" in source.data:
-        message = "Swagger 2.0 documents are not supported yet; convert the spec to OpenAPI 3"
+        if str(source.data["swagger"]) == "2.0":
+            return OpenAPIV2SpecValidator
+        message = f"unsupported Swagger version {source.data['swagger']!r}; expected 2.0"
         raise SpecError([source.locate(Problem(Severity.ERROR, "/swagger", message))])
     message = f"unsupported OpenAPI version {version!r}; expected 3.0.x or 3.1.x"
     raise SpecError([source.locate(Problem(Severity.ERROR, "/openapi", message))])
+
+
+def _is_swagger_file_type(error: ValidationError) -> bool:
+    """Swagger 2.0 allows `type: file` in response schemas; the validator checks those against plain
+    JSON Schema, which does not know it."""
+    return error.instance == "file" and list(error.relative_path)[-1:] == ["type"]
 
 
 def _problem(error: ValidationError) -> Problem:

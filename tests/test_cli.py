@@ -299,14 +299,14 @@ def test_unsupported_openapi_version(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "2.5.0" in problem["message"]
 
 
-def test_swagger_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = replace_once(SPEC_TEXT, "openapi: 3.0.3\n", 'swagger: "2.0"\n')
+def test_unsupported_swagger_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = replace_once(SPEC_TEXT, "openapi: 3.0.3\n", 'swagger: "1.2"\n')
     code, stdout, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "sdk")
     assert code == 2
     [problem] = parsed_lines(stderr)
     assert problem["pointer"] == "/swagger"
-    assert "Swagger 2.0" in problem["message"]
-    assert "not supported yet" in problem["message"]
+    assert problem["line"] == "1"
+    assert "'1.2'" in problem["message"] and "expected 2.0" in problem["message"]
 
 
 def test_output_is_required(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -606,17 +606,19 @@ def test_write_failures_are_reported_as_such(tmp_path: Path, capsys: pytest.Capt
     assert code == 2 and "cannot write" in stderr and "please report" not in stderr
 
 
-def test_reference_to_another_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reference_to_a_missing_file_is_a_located_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = replace_once(
         SPEC_TEXT, "              $ref: '#/components/schemas/NewItem'\n", "              $ref: './new-item.yaml'\n"
     )
-    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
-    # A schema in another file is typed Any with a warning; a path item in another file is an error.
-    assert code == 0
-    assert "warning: /paths/~1items/post/requestBody/content/application~1json/schema: $ref './new-item.yaml'" in stderr
-    text = replace_once(SPEC_TEXT, "  /status:\n    get:\n", "  /status:\n    $ref: './status.yaml'\n    get:\n")
-    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out2")
-    assert code == 2 and "cannot resolve $ref './status.yaml'" in stderr and "Traceback" not in stderr
+    spec = write_spec(tmp_path, text)
+    code, _, stderr = run(capsys, spec, "-o", tmp_path / "out")
+    assert code == 2 and "Traceback" not in stderr
+    [problem] = parsed_lines(stderr)
+    assert problem["file"] == str(spec)
+    assert problem["line"] == str(line_of(text, "$ref: './new-item.yaml'"))
+    assert problem["pointer"] == "/paths/~1items/post/requestBody/content/application~1json/schema"
+    assert "cannot resolve $ref './new-item.yaml'" in problem["message"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_other_flows_and_undeclared_scopes_are_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
