@@ -6,7 +6,10 @@ warning naming its JSON pointer, and the rest of the spec is still modelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 from generator.load import Source
@@ -65,9 +68,19 @@ class Union:
     """A value of one of several types (oneOf, anyOf)."""
 
     options: tuple[TypeRef, ...]
+    discriminator: SpecText | None = None
+    """The property whose value tells the options apart; each option is an object model that types it
+    as the values naming that option."""
 
 
-TypeRef = Primitive | ArrayOf | MapOf | ModelRef | AnyValue | Binary | Nullable | Union
+@dataclass(frozen=True)
+class LiteralOf:
+    """One of a few fixed values (`const`, a discriminator property), each as JSON text."""
+
+    values: tuple[SpecText, ...]
+
+
+TypeRef = Primitive | ArrayOf | MapOf | ModelRef | AnyValue | Binary | Nullable | Union | LiteralOf
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,10 @@ class Property:
     type: TypeRef
     required: bool
     description: SpecText | None
+    default: SpecText | None = None
+    """The schema's `default` as JSON text."""
+    read_only: bool = False
+    write_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,8 @@ class ObjectModel:
     key: str
     description: SpecText | None
     properties: tuple[Property, ...]
+    extra: TypeRef | None = None
+    """The type of the values of undeclared properties, when additionalProperties gives one."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +226,58 @@ _DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple"}
 _SCHEMA_REF = "#/components/schemas/"
 
 
+_Kind = Literal["alias", "enum", "object", "type", "deciding"]
+_MAX_REF_CHAIN = 32
+
+
+@dataclass
+class _Declaration:
+    """Where a property of an object is declared, and annotations later allOf parts added to it."""
+
+    schema: Any
+    pointer: str
+    hint: str
+    annotations: dict[str, Any]
+
+
+@dataclass
+class _Fields:
+    """What the parts of an object schema declare, merged."""
+
+    declarations: dict[str, _Declaration] = field(default_factory=dict)
+    required: dict[str, str] = field(default_factory=dict)
+    """Each required name, and the pointer of the first `required` list naming it."""
+    extra: tuple[Any, str] | None = None
+    """The schema of the values of undeclared properties (additionalProperties), and its pointer."""
+
+
+def _model_refs(value: Any) -> list[str]:
+    """The keys of the models a part of the API refers to, however deep in it."""
+    if isinstance(value, ModelRef):
+        return [value.key]
+    if isinstance(value, (tuple, list)):
+        return [key for item in value for key in _model_refs(item)]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [key for item in fields(value) for key in _model_refs(getattr(value, item.name))]
+    return []
+
+
+def _class_name_key(key: str) -> str:
+    """What the naming stage's class name for a key is, ignoring case: `listPets response` → listpetsresponse."""
+    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", ascii_key.lower())
+
+
+def _nullable(type_ref: TypeRef) -> TypeRef:
+    return type_ref if isinstance(type_ref, (AnyValue, Nullable)) else Nullable(type_ref)
+
+
+def _union_of(options: list[TypeRef]) -> TypeRef:
+    if not options or any(isinstance(option, AnyValue) for option in options):
+        return AnyValue()
+    return options[0] if len(options) == 1 else Union(tuple(options))
+
+
 def build(source: Source, report: Report) -> Api:
     """The intermediate model of a validated OpenAPI 3.0/3.1 document."""
     return _Builder(source, report).api()
@@ -229,8 +300,13 @@ class _Builder:
         self.models: dict[str, Model] = {}
         self.model_at: dict[str, str] = {}
         """The key of the model made for the schema at each JSON pointer."""
-        self._component_kinds: dict[str, Literal["enum", "object", "type"]] = {}
+        self._component_kinds: dict[str, _Kind] = {}
         self.schemes: dict[str, SecurityScheme] = {}
+        self._unwrapping: set[str] = set()
+        self._class_names = {_class_name_key(str(key)) for key in self.schemas}
+        """The class names taken, as `_class_name_key` gives them."""
+        self._discriminator_values: dict[tuple[str, str], list[Any]] = {}
+        """The values of each (model key, property) that a discriminator tells options apart by."""
 
     def api(self) -> Api:
         info = self.doc["info"]
@@ -248,7 +324,7 @@ class _Builder:
             schemes=tuple(self.schemes.values()),
             tags=tuple(Tag(SpecText(name), description) for name, description in tags.items()),
             operations=operations,
-            models=tuple(self.models.values()),
+            models=self._finished_models(operations),
         )
 
     # --- security -----------------------------------------------------------------------------
@@ -412,7 +488,7 @@ class _Builder:
         for index, raw in [
             (f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)
         ] + [(f"{pointer}/parameters/{i}", p) for i, p in enumerate(own)]:
-            raw = self._deref(raw, index)
+            raw, place = self._deref_at(raw, index)
             if raw is None:
                 continue
             location = raw.get("in")
@@ -438,7 +514,7 @@ class _Builder:
                     index,
                     "parameter style and explode options are not supported yet; sent in the default style",
                 )
-            type_ref = self._parameter_type(raw, index, f"{hint} {raw.get('name', '')}")
+            type_ref = self._parameter_type(raw, place, _place_hint(place, f"{hint} {raw.get('name', '')}"))
             if type_ref is None:
                 if raw.get("required"):
                     self.report.warn(
@@ -477,7 +553,7 @@ class _Builder:
         if raw is None:
             return None
         pointer += "/requestBody"
-        raw = self._deref(raw, pointer)
+        raw, place = self._deref_at(raw, pointer)
         if raw is None:
             return False
         media = _json_media(raw.get("content") or {})
@@ -490,7 +566,9 @@ class _Builder:
         content_type, schema = media
         return RequestBody(
             type=self._type(
-                schema, f"{pointer}/content/{_escape_pointer(content_type)}/schema", f"{hint} body"
+                schema,
+                f"{place}/content/{_escape_pointer(content_type)}/schema",
+                _place_hint(place, f"{hint} body"),
             ),
             required=bool(raw.get("required", False)),
             description=_text(raw.get("description")),
@@ -503,7 +581,7 @@ class _Builder:
         code = success[0]
         response_pointer = f"{pointer}/responses/{_escape_pointer(code)}"
         raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-        raw = self._deref(raw, response_pointer)
+        raw, place = self._deref_at(raw, response_pointer)
         content = (raw or {}).get("content") or {}
         if not content:
             return None
@@ -514,14 +592,17 @@ class _Builder:
             return Binary()
         content_type, schema = media
         return self._type(
-            schema, f"{response_pointer}/content/{_escape_pointer(content_type)}/schema", f"{hint} response"
+            schema,
+            f"{place}/content/{_escape_pointer(content_type)}/schema",
+            _place_hint(place, f"{hint} response"),
         )
 
     # --- schemas ------------------------------------------------------------------------------
     #
     # Component schemas that are objects (allOf of objects included) become model classes, string and
-    # integer enums become Enum classes, the rest (arrays, maps, unions, primitives) become types. Inline
-    # objects and enums become classes too, named after where they stand (`hint`); one class per place.
+    # integer enums become Enum classes, a schema that is only a `$ref` is the schema it names, the rest
+    # (arrays, maps, unions, primitives) become types. Inline objects and enums become classes too, one
+    # per place (JSON pointer), named after where they stand (`hint`).
 
     def _models(self) -> tuple[Model, ...]:
         for key, raw in self.schemas.items():
@@ -532,128 +613,258 @@ class _Builder:
             elif kind == "object":
                 self._register(self._object(str(key), raw, pointer), pointer)
             else:
-                if isinstance(raw, dict) and "enum" in raw:
+                if kind == "type" and isinstance(raw, dict) and "enum" in raw:
                     self.report.warn(
                         pointer, "only string and integer enums become Enum classes; typed as the base type"
                     )
                 # Types are made where they are used; this reports what they cannot express even unused.
-                self._type(raw, pointer, str(key), frozenset({str(key)}))
+                self._type(raw, pointer, str(key), frozenset({pointer}))
         return tuple(self.models.values())
+
+    def _finished_models(self, operations: tuple[Operation, ...]) -> tuple[Model, ...]:
+        """The models to generate: discriminator fields narrowed to their values, and only the inline
+        models that a component schema or an operation uses (not those of a parameter left out)."""
+        models = {key: self._narrowed(model) for key, model in self.models.items()}
+        used: set[str] = set()
+        pending = [key for pointer, key in self.model_at.items() if pointer.startswith("/components/schemas/")]
+        pending += _model_refs(operations)
+        while pending:
+            key = pending.pop()
+            if key not in used and key in models:
+                used.add(key)
+                pending += _model_refs(models[key])
+        return tuple(model for key, model in models.items() if key in used)
 
     def _register(self, model: Model, pointer: str) -> ModelRef:
         self.models[model.key] = model
         self.model_at[pointer] = model.key
+        self._class_names.add(_class_name_key(model.key))
         return ModelRef(model.key)
 
     def _inline_key(self, hint: str) -> str:
+        """The key of an inline model, numbered when its class name is taken: `listPets response 2`."""
         key, number = hint, 2
-        while key in self.models or key in self.schemas:
+        while _class_name_key(key) in self._class_names:
             key, number = f"{hint} {number}", number + 1
         return key
 
-    def _component_kind(self, key: str) -> Literal["enum", "object", "type"]:
-        if key not in self._component_kinds:
-            self._component_kinds[key] = "type"  # while deciding: a cycle through allOf is not an object
+    def _component_kind(self, key: str) -> _Kind:
+        kind = self._component_kinds.get(key)
+        if kind is None:
+            self._component_kinds[key] = "deciding"
             raw = self.schemas[key]
-            kind: Literal["enum", "object", "type"] = "type"
-            if _enum_kind(raw) is not None:
+            if isinstance(raw, dict) and "$ref" in raw:
+                kind = "alias"
+            elif _enum_kind(raw) is not None:
                 kind = "enum"
             elif self._is_object(raw):
                 kind = "object"
+            else:
+                kind = "type"
             self._component_kinds[key] = kind
-        return self._component_kinds[key]
+        return kind
+
+    def _target_key(self, ref: str) -> str | None:
+        """The component schema a `$ref` names, following aliases; None for other places and cycles."""
+        key, visited = _component_key(ref), set()
+        while key in self.schemas and key not in visited:
+            visited.add(key)
+            raw = self.schemas[key]
+            if not (isinstance(raw, dict) and "$ref" in raw):
+                return key
+            key = _component_key(str(raw["$ref"]))
+        return None
 
     def _is_object(self, schema: Any) -> bool:
         """Whether a schema describes an object with named properties, directly or through allOf."""
         if not isinstance(schema, dict):
             return False
         if "$ref" in schema:
-            key = _component_key(str(schema["$ref"]))
-            return key in self.schemas and self._component_kind(key) == "object"
+            key = self._target_key(str(schema["$ref"]))
+            if key is None:
+                return False
+            kind = self._component_kind(key)
+            # A schema still being decided closes an allOf cycle, which is reported when fields are merged.
+            return kind in ("object", "deciding") or (kind == "type" and self._wraps_object(key))
         if "allOf" in schema:
-            parts = [part for part in schema["allOf"] if not _is_annotation_only(part)]
-            if not parts or not all(self._is_object(part) for part in parts):
+            parts = [part for part in schema["allOf"] if not _adds_no_structure(part)]
+            objects = [part for part in parts if not _is_free_form(part)]
+            if not objects or not all(self._is_object(part) for part in objects):
                 return False
             # A lone part without fields of its own is the reference it wraps, not a new class.
             return len(parts) > 1 or _has_own_fields(schema)
-        if "oneOf" in schema or "anyOf" in schema or "enum" in schema:
+        if "enum" in schema or "const" in schema or _is_union(schema) or len(_types(schema)) > 1:
             return False
-        is_object = _schema_type(schema) == "object" or "properties" in schema
-        return is_object and (bool(schema.get("properties")) or "additionalProperties" not in schema)
+        return bool(schema.get("properties")) and _schema_type(schema) in ("object", None)
+
+    def _wraps_object(self, key: str) -> bool:
+        """Whether a component is `allOf: [$ref]` of an object with a description: the object it wraps."""
+        raw = self.schemas[key]
+        parts = [part for part in raw.get("allOf") or [] if not _adds_no_structure(part)] if isinstance(raw, dict) else []
+        if len(parts) != 1 or key in self._unwrapping:
+            return False
+        self._unwrapping.add(key)
+        wraps = self._is_object(parts[0])
+        self._unwrapping.remove(key)
+        return wraps
 
     def _object(self, key: str, raw: dict[str, Any], pointer: str) -> ObjectModel:
-        properties = self._object_properties(raw, pointer, key, frozenset())
-        return ObjectModel(key, _text(raw.get("description")), tuple(properties.values()))
-
-    def _object_properties(
-        self, raw: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]
-    ) -> dict[str, Property]:
-        """The properties of an object schema, those of its allOf parts merged in order."""
-        properties: dict[str, Property] = {}
-        for index, part in enumerate(raw.get("allOf") or []):
-            part_pointer = f"{pointer}/allOf/{index}"
-            if isinstance(part, dict) and "$ref" in part:
-                key = _component_key(str(part["$ref"]))
-                if key in seen or key not in self.schemas:
-                    continue
-                part, part_pointer, seen = (
-                    self.schemas[key],
-                    pointer_of("components", "schemas", key),
-                    seen | {key},
+        fields = _Fields()
+        self._collect(raw, pointer, key, fields, frozenset({pointer}))
+        properties = tuple(
+            self._property(name, declaration, name in fields.required)
+            for name, declaration in fields.declarations.items()
+        )
+        for name, required_pointer in fields.required.items():
+            if name not in fields.declarations:
+                self.report.warn(
+                    required_pointer,
+                    f"`required` names {name!r}, which no property defines; it is not a field of the model "
+                    "(values of undeclared fields are kept as extra fields)",
                 )
+        extra = None
+        if fields.extra is not None:
+            extra = self._type(fields.extra[0], fields.extra[1], f"{key} value")
+        return ObjectModel(key, _text(raw.get("description")), properties, extra)
+
+    def _collect(self, raw: dict[str, Any], pointer: str, hint: str, fields: _Fields, seen: frozenset[str]) -> None:
+        """Gather the properties, required names and extra-value schema of an object schema, its allOf
+        parts first, in order. `required` in any part applies to a property declared in any other."""
+        for index, part in enumerate(raw.get("allOf") or []):
+            part_pointer, part_hint = f"{pointer}/allOf/{index}", hint
+            while isinstance(part, dict) and "$ref" in part:
+                target = self._schema_at(str(part["$ref"]))
+                if target is None or target[0] in seen:
+                    if target is not None:
+                        self.report.warn(
+                            f"{pointer}/allOf/{index}",
+                            f"allOf cycle: {part['$ref']!r} includes this schema again; that part is left out",
+                        )
+                    part = None
+                    break
+                part_pointer, part = target
+                seen, part_hint = seen | {part_pointer}, _pointer_hint(part_pointer)
             if isinstance(part, dict):
-                properties.update(self._object_properties(part, part_pointer, hint, seen))
-        required = set(raw.get("required") or [])
+                self._collect(part, part_pointer, part_hint, fields, seen)
         for name, schema in (raw.get("properties") or {}).items():
-            schema_dict = schema if isinstance(schema, dict) else {}
+            self._declare(fields, str(name), schema, f"{pointer}/properties/{_escape_pointer(str(name))}", hint)
+        for name in raw.get("required") or []:
+            fields.required.setdefault(str(name), f"{pointer}/required")
+        extra = raw.get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            fields.extra = (extra, f"{pointer}/additionalProperties")
+        for keyword in ("oneOf", "anyOf"):
+            if keyword in raw and raw.get("properties") and not _is_union(raw):
+                self.report.warn(
+                    f"{pointer}/{keyword}",
+                    f"{keyword} of `required` lists is not checked by the model; the properties it names are optional",
+                )
+
+    def _declare(self, fields: _Fields, name: str, schema: Any, pointer: str, hint: str) -> None:
+        """Declare a property; a later declaration (a subschema's) replaces an earlier one, unless it
+        only annotates (a description, readOnly), which then adds to the earlier one."""
+        earlier = fields.declarations.get(name)
+        if earlier is not None and _is_annotation_only(schema):
+            earlier.annotations.update(schema)
+            return
+        if earlier is not None:
+            before, after = self._shape(earlier.schema), self._shape(schema)
+            if before is not None and after is not None and before != after:
+                self.report.warn(
+                    pointer,
+                    f"property {name!r} is declared as {after} here and as {before} at {earlier.pointer}; "
+                    "this later declaration wins",
+                )
+        fields.declarations[name] = _Declaration(schema, pointer, f"{hint} {name}", {})
+
+    def _shape(self, schema: Any) -> str | None:
+        """The JSON type a schema declares, references followed; None when it declares none."""
+        for _ in range(_MAX_REF_CHAIN):
+            if not isinstance(schema, dict) or "$ref" not in schema:
+                break
+            target = self._schema_at(str(schema["$ref"]))
+            schema = target[1] if target is not None else None
+        if not isinstance(schema, dict) or "$ref" in schema:
+            return None
+        if self._is_object(schema):
+            return "object"
+        types = ["number" if kind == "integer" else kind for kind in _types(schema)]
+        return " or ".join(types) if types else None
+
+    def _property(self, name: str, declaration: _Declaration, required: bool) -> Property:
+        schema = declaration.schema if isinstance(declaration.schema, dict) else {}
+        notes = {key: value for key, value in schema.items() if key in _ANNOTATIONS} | declaration.annotations
+        type_ref = self._type(declaration.schema, declaration.pointer, declaration.hint)
+        if notes.get("nullable") is True:
+            type_ref = _nullable(type_ref)
+        read_only, write_only = notes.get("readOnly") is True, notes.get("writeOnly") is True
+        return Property(
+            name=SpecText(name),
+            type=type_ref,
             # A property the server sets (readOnly) or never returns (writeOnly) is never required of the
             # model, which serves requests and responses alike.
-            one_way = schema_dict.get("readOnly") is True or schema_dict.get("writeOnly") is True
-            properties[str(name)] = Property(
-                name=SpecText(str(name)),
-                type=self._type(
-                    schema, f"{pointer}/properties/{_escape_pointer(str(name))}", f"{hint} {name}"
-                ),
-                required=name in required and not one_way,
-                description=_text(schema_dict.get("description")),
-            )
-        for name in required - (raw.get("properties") or {}).keys():
-            if name in properties:  # required here, defined by an allOf part
-                inherited = properties[name]
-                properties[name] = Property(inherited.name, inherited.type, True, inherited.description)
-        return properties
+            required=required and not (read_only or write_only),
+            description=_text(notes.get("description")),
+            default=SpecText(json.dumps(notes["default"])) if "default" in notes else None,
+            read_only=read_only,
+            write_only=write_only,
+        )
+
+    def _narrowed(self, model: Model) -> Model:
+        """The model with each discriminator property typed as the values naming it, and required."""
+        if not isinstance(model, ObjectModel):
+            return model
+        properties = []
+        for prop in model.properties:
+            values = self._discriminator_values.get((model.key, prop.name.raw))
+            if values:
+                prop = replace(prop, type=LiteralOf(tuple(SpecText(json.dumps(v)) for v in values)), required=True)
+            properties.append(prop)
+        return replace(model, properties=tuple(properties))
 
     def _type(self, schema: Any, pointer: str, hint: str, seen: frozenset[str] = frozenset()) -> TypeRef:
         if not isinstance(schema, dict):
             return AnyValue()
         if "$ref" in schema:
-            return self._ref_type(str(schema["$ref"]), pointer, seen)
-        nullable = schema.get("nullable") is True or _allows_null(schema)
-        inner = self._inline_type(schema, pointer, hint, seen)
-        return Nullable(inner) if nullable and not isinstance(inner, (AnyValue, Nullable)) else inner
+            inner = self._ref_type(str(schema["$ref"]), pointer, seen)
+        else:
+            inner = self._inline_type(schema, pointer, hint, seen)
+        return _nullable(inner) if _is_nullable(schema) else inner
 
     def _ref_type(self, ref: str, pointer: str, seen: frozenset[str]) -> TypeRef:
-        key = _component_key(ref)
-        if key not in self.schemas:
+        target = self._schema_at(ref)
+        if target is None:
             self.report.warn(pointer, f"$ref {ref!r} is not a schema under components/schemas; typed as Any")
             return AnyValue()
-        if self._component_kind(key) != "type":
-            return ModelRef(key)
-        if key in seen:
-            self.report.warn(pointer, f"the schema {key!r} refers to itself; typed as Any")
+        target_pointer, schema = target
+        key = _component_key(ref)
+        if key in self.schemas and self._component_kind(key) in ("enum", "object"):
+            return _nullable(ModelRef(key)) if _is_nullable(schema) else ModelRef(key)
+        if target_pointer in seen:
+            self.report.warn(pointer, f"the schema {_pointer_hint(target_pointer)!r} refers to itself; typed as Any")
             return AnyValue()
-        return self._type(self.schemas[key], pointer_of("components", "schemas", key), key, seen | {key})
+        return self._type(schema, target_pointer, _pointer_hint(target_pointer), seen | {target_pointer})
+
+    def _schema_at(self, ref: str) -> tuple[str, Any] | None:
+        """The pointer and schema a local `$ref` names: a component, or a place inside one."""
+        target = self._resolve(ref)
+        return (ref[1:], target) if isinstance(target, dict) else None
 
     def _inline_type(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
         if pointer in self.model_at:
             return ModelRef(self.model_at[pointer])
+        if "const" in schema:
+            return self._const(schema["const"], pointer)
         if "allOf" in schema:
             return self._all_of(schema, pointer, hint, seen)
-        if "oneOf" in schema or "anyOf" in schema:
+        if _is_union(schema):
             return self._union(schema, pointer, hint, seen)
-        kind = _schema_type(schema)
-        if "enum" in schema and _enum_kind(schema) is not None:
+        types = _types(schema)
+        if len(types) > 1:
+            return self._type_list(schema, types, pointer, hint, seen)
+        if _enum_kind(schema) is not None:
             return self._register(_enum_model(self._inline_key(hint), schema), pointer)
+        kind = types[0] if types else None
         if kind == "array":
             return ArrayOf(self._type(schema.get("items"), pointer + "/items", f"{hint} item", seen))
         if self._is_object(schema):
@@ -668,13 +879,37 @@ class _Builder:
             return Primitive(primitive, str(schema["format"]) if "format" in schema else None)
         return AnyValue()
 
+    def _type_list(
+        self, schema: dict[str, Any], types: list[str], pointer: str, hint: str, seen: frozenset[str]
+    ) -> TypeRef:
+        """A 3.1 type array such as `[string, integer]`: a union of one type per kind."""
+        options: list[TypeRef] = []
+        # An object becomes a class registered at this pointer; made last, it cannot stand in for the others.
+        for kind in sorted(types, key=lambda kind: kind == "object"):
+            option = self._inline_type({**schema, "type": kind}, pointer, hint, seen)
+            if option not in options:
+                options.append(option)
+        return _union_of(options)
+
+    def _const(self, value: Any, pointer: str) -> TypeRef:
+        if value is None or isinstance(value, (str, int, bool)):
+            return LiteralOf((SpecText(json.dumps(value)),))
+        self.report.warn(pointer, "only string, integer, boolean and null `const` values are supported; typed as Any")
+        return AnyValue()
+
     def _all_of(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
         if self._is_object(schema):
             return self._register(self._object(self._inline_key(hint), schema, pointer), pointer)
-        parts = [(i, part) for i, part in enumerate(schema["allOf"]) if not _is_annotation_only(part)]
+        parts = [
+            (index, part)
+            for index, part in enumerate(schema["allOf"])
+            if not _adds_no_structure(part) and not _is_free_form(part)
+        ]
         if len(parts) == 1:  # `allOf: [$ref]` is the usual way to add a description to a reference
             index, part = parts[0]
             return self._type(part, f"{pointer}/allOf/{index}", hint, seen)
+        if not parts:
+            return MapOf(AnyValue()) if any(_is_free_form(part) for part in schema["allOf"]) else AnyValue()
         self.report.warn(
             pointer, "allOf of schemas that are not all objects is not supported yet; typed as Any"
         )
@@ -693,26 +928,76 @@ class _Builder:
                 nullable, type_ref = True, type_ref.inner
             if type_ref not in options:
                 options.append(type_ref)
-        if not options or any(isinstance(option, AnyValue) for option in options):
-            union: TypeRef = AnyValue()
-        else:
-            union = options[0] if len(options) == 1 else Union(tuple(options))
-        return Nullable(union) if nullable and not isinstance(union, AnyValue) else union
+        union = _union_of(options)
+        if isinstance(union, Union) and isinstance(schema.get("discriminator"), dict):
+            union = self._discriminated(union, schema["discriminator"], f"{pointer}/discriminator")
+        return _nullable(union) if nullable else union
+
+    def _discriminated(self, union: Union, discriminator: dict[str, Any], pointer: str) -> Union:
+        """The union told apart by the discriminator property, when each option is an object model with
+        that property as a string; the value of each option is recorded to type its property."""
+        name = discriminator.get("propertyName")
+        mapping = discriminator.get("mapping") or {}
+        values: dict[str, list[Any]] = {}
+        for option in union.options:
+            if not (isinstance(option, ModelRef) and option.key in self.schemas):
+                return self._undiscriminated(union, pointer, "an option is not an object schema under components")
+            if not isinstance(name, str) or not self._has_string_property(option.key, name):
+                return self._undiscriminated(union, pointer, f"{option.key!r} does not declare a string property {name!r}")
+            named = [value for value, target in mapping.items() if self._mapping_key(target) == option.key]
+            values[option.key] = named or [option.key]
+        every = [value for named in values.values() for value in named]
+        if len(set(map(str, every))) != len(every):
+            return self._undiscriminated(union, pointer, "two options share a discriminator value")
+        for key, named in values.items():
+            recorded = self._discriminator_values.setdefault((key, str(name)), [])
+            recorded += [value for value in named if value not in recorded]
+        return Union(union.options, SpecText(str(name)))
+
+    def _undiscriminated(self, union: Union, pointer: str, reason: str) -> Union:
+        self.report.warn(pointer, f"the discriminator is not used ({reason}); the options are tried in turn")
+        return union
+
+    def _mapping_key(self, target: Any) -> str | None:
+        """The component a discriminator mapping value names: a `$ref` or a schema name."""
+        text = str(target)
+        return self._target_key(text if text.startswith("#") else _SCHEMA_REF + _escape_pointer(text))
+
+    def _has_string_property(self, key: str, name: str) -> bool:
+        fields = _Fields()
+        pointer = pointer_of("components", "schemas", key)
+        self._collect(self.schemas[key], pointer, key, fields, frozenset({pointer}))
+        declaration = fields.declarations.get(name)
+        schema = declaration.schema if declaration is not None else None
+        for _ in range(_MAX_REF_CHAIN):
+            if not isinstance(schema, dict) or "$ref" not in schema:
+                break
+            target = self._schema_at(str(schema["$ref"]))
+            schema = target[1] if target is not None else None
+        if not isinstance(schema, dict):
+            return False
+        return _schema_type(schema) == "string" or isinstance(schema.get("const"), str)
 
     # --- references ---------------------------------------------------------------------------
 
     def _deref(self, value: Any, pointer: str) -> Any:
         """Follow local `$ref`s of non-schema objects (parameters, responses, bodies, path items)."""
-        for _ in range(32):
+        return self._deref_at(value, pointer)[0]
+
+    def _deref_at(self, value: Any, pointer: str) -> tuple[Any, str]:
+        """The object `$ref`s lead to, and where it stands: inline schemas in a shared parameter, response
+        or body are modelled once, at that place, and named after it."""
+        place = pointer
+        for _ in range(_MAX_REF_CHAIN):
             if not isinstance(value, dict) or "$ref" not in value:
-                return value
+                return value, place
             target = self._resolve(str(value["$ref"]))
             if target is None:
                 self.report.warn(pointer, f"cannot resolve $ref {value['$ref']!r}; left out")
-                return None
-            value = target
+                return None, place
+            value, place = target, str(value["$ref"])[1:]
         self.report.warn(pointer, "$ref chain too long or circular; left out")
-        return None
+        return None, place
 
     def _resolve(self, ref: str) -> Any:
         if not ref.startswith("#/"):
@@ -748,10 +1033,12 @@ def _json_media(content: dict[Any, Any]) -> tuple[str, Any] | None:
 
 def _enum_kind(schema: Any) -> Literal["string", "integer"] | None:
     """The kind of a schema that becomes an Enum class, or None when it does not."""
-    if not isinstance(schema, dict) or "$ref" in schema or "enum" not in schema:
+    if not isinstance(schema, dict) or "$ref" in schema or not isinstance(schema.get("enum"), list):
         return None
     kind = _schema_type(schema)
     values = [value for value in schema["enum"] if value is not None]
+    if not values:
+        return None
     if kind == "string" and all(isinstance(value, str) for value in values):
         return "string"
     if kind == "integer" and all(isinstance(value, int) and not isinstance(value, bool) for value in values):
@@ -767,9 +1054,40 @@ def _enum_model(key: str, raw: dict[str, Any]) -> EnumModel:
 
 
 def _component_key(ref: str) -> str:
-    return (
-        ref[len(_SCHEMA_REF) :].replace("~1", "/").replace("~0", "~") if ref.startswith(_SCHEMA_REF) else ""
-    )
+    """The key of the component schema a `$ref` names; "" for any other place."""
+    key = ref[len(_SCHEMA_REF) :] if ref.startswith(_SCHEMA_REF) else ""
+    return "" if "/" in key else key.replace("~1", "/").replace("~0", "~")
+
+
+def _place_hint(place: str, hint: str) -> str:
+    """The name hint of a parameter, body or response: the operation's, or that of the shared component
+    it is (`components/responses/PetList` → `PetList response`)."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in place.split("/")[1:]]
+    if len(parts) != 3 or parts[0] != "components":
+        return hint
+    suffix = {"requestBodies": "body", "responses": "response"}.get(parts[1], "")
+    return parts[2] if parts[2].lower().endswith(suffix) else f"{parts[2]} {suffix}"
+
+
+def _pointer_hint(pointer: str) -> str:
+    """The name hint of the schema at a pointer, as the places that reach it build it: `Pet collar`."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+    if parts[:2] == ["components", "schemas"]:
+        parts = parts[2:]
+    words: list[str] = []
+    index = 0
+    while index < len(parts):
+        part, following = parts[index], parts[index + 1] if index + 1 < len(parts) else ""
+        if part in ("properties", "allOf", "oneOf", "anyOf") and following:
+            if part == "properties":
+                words.append(following)
+            elif part != "allOf" and following.isdigit():
+                words.append(f"option {int(following) + 1}")
+            index += 2
+            continue
+        words.append({"items": "item", "additionalProperties": "value"}.get(part, part))
+        index += 1
+    return " ".join(words)
 
 
 _ANNOTATIONS = frozenset(
@@ -785,6 +1103,27 @@ _ANNOTATIONS = frozenset(
         "default",
         "externalDocs",
         "xml",
+        "$comment",
+    }
+)
+# Keywords that only restrict values and never change what type a schema is.
+_CONSTRAINTS = frozenset(
+    {
+        "required",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
     }
 )
 
@@ -794,21 +1133,65 @@ def _is_annotation_only(schema: Any) -> bool:
     return isinstance(schema, dict) and all(key in _ANNOTATIONS or key.startswith("x-") for key in schema)
 
 
+def _adds_no_structure(schema: Any) -> bool:
+    """Whether a schema only annotates or constrains (`required: [a]`), declaring no type of its own."""
+    return isinstance(schema, dict) and all(
+        key in _ANNOTATIONS or key in _CONSTRAINTS or key.startswith("x-") for key in schema
+    )
+
+
+def _is_free_form(schema: Any) -> bool:
+    """Whether a schema is an object without named properties: a map of any values."""
+    return (
+        isinstance(schema, dict)
+        and (_schema_type(schema) == "object" or "properties" in schema)
+        and not schema.get("properties")
+        and not any(key in schema for key in ("$ref", "allOf", "oneOf", "anyOf", "enum", "const"))
+    )
+
+
+def _is_union(schema: dict[str, Any]) -> bool:
+    """Whether oneOf/anyOf lists alternative types, not just alternative sets of required properties."""
+    options = schema.get("oneOf", schema.get("anyOf"))
+    if not isinstance(options, list):
+        return False
+    return not (options and all(_adds_no_structure(option) and option for option in options))
+
+
 def _has_own_fields(schema: dict[str, Any]) -> bool:
-    return bool(schema.get("properties")) or bool(schema.get("required"))
+    parts = [part for part in schema.get("allOf") or [] if _adds_no_structure(part) or _is_free_form(part)]
+    return any(bool(part.get("properties")) or bool(part.get("required")) for part in [schema, *parts])
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    """The types a schema declares, null left out."""
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind is not None else []
+    return [str(k) for k in kinds if k != "null"]
 
 
 def _schema_type(schema: dict[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        non_null = [k for k in kind if k != "null"]
-        return str(non_null[0]) if len(non_null) == 1 else None
-    return str(kind) if kind is not None else None
+    kinds = _types(schema)
+    if not kinds and schema.get("type") == "null":
+        return "null"
+    return kinds[0] if len(kinds) == 1 else None
 
 
 def _allows_null(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     return isinstance(kind, list) and "null" in kind
+
+
+def _is_nullable(schema: dict[str, Any]) -> bool:
+    """Whether null is a value: 3.0 `nullable`, 3.1 `type: [x, "null"]`, an enum with null, or an
+    annotating allOf part saying `nullable: true`."""
+    annotating = [part for part in schema.get("allOf") or [] if _is_annotation_only(part)]
+    enum = schema.get("enum")
+    return (
+        any(part.get("nullable") is True for part in [schema, *annotating])
+        or _allows_null(schema)
+        or (isinstance(enum, list) and None in enum)
+    )
 
 
 def _escape_pointer(part: str) -> str:

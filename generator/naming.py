@@ -7,7 +7,9 @@ names the runtime uses, and made unique in a deterministic order (the order of t
 from __future__ import annotations
 
 import builtins
+import json
 import keyword
+import math
 import os
 import re
 import sys
@@ -20,7 +22,7 @@ from urllib.parse import urljoin
 
 from generator import model as m
 from generator.problems import Report
-from generator.untrusted import Identifier, SpecText
+from generator.untrusted import Identifier, SpecText, python_string
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _PEP440 = re.compile(
@@ -61,22 +63,12 @@ _MODEL_ATTRIBUTES = frozenset(
         "model_validate_strings",
     }
 )
-# Names that annotations in generated modules refer to; a field or method of that name would shadow them.
+ANNOTATION_MODULES = ("datetime", "typing", "uuid", "pydantic")
+"""The modules type annotations refer to: `datetime.date`, `typing.Any`, `uuid.UUID`, `pydantic.Field`."""
+# Names that annotations in generated modules refer to; a field or method of that name would shadow them
+# for the annotations after it (`uuid: uuid.UUID` makes a later `uuid.UUID` mean the field).
 _ANNOTATION_NAMES = frozenset(
-    {
-        "bool",
-        "bytes",
-        "dict",
-        "float",
-        "int",
-        "list",
-        "str",
-        "datetime",
-        "typing",
-        "enum",
-        "pydantic",
-        "models",
-    }
+    {"bool", "bytes", "dict", "float", "int", "list", "str", "enum", "models", *ANNOTATION_MODULES}
 )
 _FIELD_RESERVED = _MODEL_ATTRIBUTES | _ANNOTATION_NAMES
 _BUILTINS = frozenset(dir(builtins))
@@ -252,6 +244,9 @@ class Field:
     annotation: str
     required: bool
     description: SpecText | None
+    """The schema's description, with notes on readOnly, writeOnly and the default value."""
+    default: str | None = None
+    """The Python expression of the field's default; None when the field is required."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +255,8 @@ class ModelClass:
     doc_page: str
     description: SpecText
     fields: tuple[Field, ...]
+    extra_annotation: str | None = None
+    """The type of the values of fields the model does not declare, when the schema gives one."""
 
 
 @dataclass(frozen=True)
@@ -430,14 +427,17 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
     ]
     class_names = _model_class_names(api.models, auth_classes)
     pages = _doc_pages(class_names.values(), [auth.scope_enum_page for auth in oauth])
-    types = _TypeNamer(class_names)
-    enums = tuple(
-        _enum(model, class_names[model.key], pages[class_names[model.key]])
+    enums = {
+        model.key: _enum(model, class_names[model.key], pages[class_names[model.key]])
         for model in api.models
         if isinstance(model, m.EnumModel)
-    )
+    }
+    attributes = {
+        model.key: _field_attributes(model) for model in api.models if isinstance(model, m.ObjectModel)
+    }
+    types = _TypeNamer(class_names, attributes)
     models = tuple(
-        _model(model, class_names[model.key], pages[class_names[model.key]], types)
+        _model(model, class_names[model.key], pages[class_names[model.key]], types, attributes[model.key], enums)
         for model in api.models
         if isinstance(model, m.ObjectModel)
     )
@@ -455,7 +455,7 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
         static_auth=static_auth,
         resources=_resources(api, types, uses),
         models=models,
-        enums=enums,
+        enums=tuple(enums.values()),
     )
 
 
@@ -663,44 +663,104 @@ def _enum(model: m.EnumModel, class_name: Identifier, doc_page: str) -> EnumClas
     unique = UniqueNames()
     is_integer = model.kind == "integer"
     members = tuple(
-        EnumMember(
-            unique.claim(
-                identifier(
-                    constant(value.raw) if not is_integer else f"VALUE_{value.raw.replace('-', 'MINUS_')}",
-                    "VALUE",
-                )
-            ),
-            value,
-            is_integer,
-        )
+        EnumMember(unique.claim(_member_name(value.raw, is_integer)), value, is_integer)
         for value in dict.fromkeys(model.values)
     )
     description = model.description or SpecText(f"The values of the {model.key!r} schema.")
     return EnumClass(class_name, doc_page, description, members, is_integer)
 
 
-def _model(model: m.ObjectModel, class_name: Identifier, doc_page: str, types: _TypeNamer) -> ModelClass:
+def _member_name(value: str, is_integer: bool) -> Identifier:
+    """`available` → AVAILABLE, `2xx` → VALUE_2XX, `-1` → VALUE_MINUS_1, `+` → VALUE."""
+    if is_integer:
+        return Identifier(f"VALUE_{value.replace('-', 'MINUS_')}")
+    name = constant(value)
+    return identifier(f"VALUE_{name}" if name[:1].isdigit() else name, "VALUE")
+
+
+def _field_attributes(model: m.ObjectModel) -> dict[str, Identifier]:
+    """The attribute of each property of a model, by JSON name."""
     unique = UniqueNames()
+    return {
+        prop.name.raw: unique.claim(identifier(snake(prop.name.raw), "field", _FIELD_RESERVED))
+        for prop in model.properties
+    }
+
+
+def _model(
+    model: m.ObjectModel,
+    class_name: Identifier,
+    doc_page: str,
+    types: _TypeNamer,
+    attributes: dict[str, Identifier],
+    enums: dict[str, EnumClass],
+) -> ModelClass:
     fields = []
     for prop in model.properties:
-        attribute = unique.claim(identifier(snake(prop.name.raw), "field", _FIELD_RESERVED))
+        attribute = attributes[prop.name.raw]
         annotation = types.annotation(prop.type, qualified=False)
-        if not prop.required and not annotation.endswith("| None"):
+        default = None if prop.required else _default(prop, types, enums) or "None"
+        if default == "None" and not annotation.endswith("| None"):
             annotation += " | None"
         fields.append(
             Field(
-                attribute, prop.name, attribute != prop.name.raw, annotation, prop.required, prop.description
+                attribute,
+                prop.name,
+                attribute != prop.name.raw,
+                annotation,
+                prop.required,
+                _field_description(prop),
+                default,
             )
         )
     description = model.description or SpecText(f"An object of the {model.key!r} schema.")
-    return ModelClass(class_name, doc_page, description, tuple(fields))
+    extra = types.annotation(model.extra, qualified=False) if model.extra is not None else None
+    return ModelClass(class_name, doc_page, description, tuple(fields), extra)
+
+
+def _field_description(prop: m.Property) -> SpecText | None:
+    parts = [prop.description.raw] if prop.description else []
+    if prop.read_only:
+        parts.append("Read-only: the server sets it; it is not required.")
+    if prop.write_only:
+        parts.append("Write-only: the server does not return it; it is not required.")
+    if prop.default is not None:
+        parts.append(f"Default: `{prop.default.raw}`.")
+    return SpecText("\n\n".join(parts)) if parts else None
+
+
+def _default(prop: m.Property, types: _TypeNamer, enums: dict[str, EnumClass]) -> str | None:
+    """The schema's default as a Python expression, when it is a value of the field's type that can be
+    written as a literal; else None, and the field defaults to None. An unset field is not sent either way."""
+    if prop.default is None:
+        return None
+    value = json.loads(prop.default.raw)
+    type_ref = prop.type.inner if isinstance(prop.type, m.Nullable) else prop.type
+    if value is None:
+        return "None" if isinstance(prop.type, m.Nullable) else None
+    match type_ref:
+        case m.Primitive() if isinstance(value, bool):
+            return repr(value) if type_ref.kind == "boolean" else None
+        case m.Primitive() if isinstance(value, str):
+            return python_string(value) if types.annotation(type_ref, qualified=False) == "str" else None
+        case m.Primitive() if isinstance(value, int):
+            return str(value) if type_ref.kind in ("integer", "number") else None
+        case m.Primitive() if isinstance(value, float) and math.isfinite(value):
+            return repr(value) if type_ref.kind == "number" else None
+        case m.ModelRef(key) if key in enums:
+            enum = enums[key]
+            members = [member.member for member in enum.members if member.value.raw == str(value)]
+            same_kind = isinstance(value, int) if enum.is_integer else isinstance(value, str)
+            return f"{enum.class_name}.{members[0]}" if members and same_kind else None
+    return None
 
 
 class _TypeNamer:
     """Type annotations for type references, in the models module or qualified as `models.X` elsewhere."""
 
-    def __init__(self, class_names: dict[str, Identifier]) -> None:
+    def __init__(self, class_names: dict[str, Identifier], attributes: dict[str, dict[str, Identifier]]) -> None:
         self.class_names = class_names
+        self.attributes = attributes
 
     def annotation(self, type_ref: m.TypeRef, qualified: bool) -> str:
         match type_ref:
@@ -716,9 +776,30 @@ class _TypeNamer:
                 return f"{self.annotation(inner, qualified)} | None"
             case m.Binary():
                 return "bytes"
-            case m.Union(options):
-                return " | ".join(self.annotation(option, qualified) for option in options)
+            case m.Union(options, discriminator):
+                union = " | ".join(self.annotation(option, qualified) for option in options)
+                attribute = self._discriminator_attribute(options, discriminator)
+                if attribute is None:
+                    return union
+                return f"typing.Annotated[{union}, pydantic.Field(discriminator={python_string(attribute)})]"
+            case m.LiteralOf(values):
+                return f"typing.Literal[{', '.join(_literal(value) for value in values)}]"
         return "typing.Any"
+
+    def _discriminator_attribute(self, options: tuple[m.TypeRef, ...], name: SpecText | None) -> str | None:
+        """The attribute of the discriminator property, the same in every option's model."""
+        if name is None:
+            return None
+        found = {
+            self.attributes.get(option.key, {}).get(name.raw) if isinstance(option, m.ModelRef) else None
+            for option in options
+        }
+        return found.pop() if len(found) == 1 and None not in found else None
+
+
+def _literal(json_text: SpecText) -> str:
+    value = json.loads(json_text.raw)
+    return python_string(value) if isinstance(value, str) else repr(value)
 
 
 def _primitive(kind: str, format: str | None) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from generator import untrusted
-from generator.naming import OperationMethod, Resource, Sdk
+from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 
 _TEMPLATES = Path(__file__).parent / "_templates"
 if not _TEMPLATES.is_dir():  # running from a source checkout rather than an installed wheel
@@ -107,7 +107,10 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"{package}/{module}.py", f"package/{module}.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
     annotations = [field.annotation for model in sdk.models for field in model.fields]
-    yield f"{package}/models.py", "package/models.py.j2", {"imports": _modules_named(annotations)}
+    annotations += [model.extra_annotation for model in sdk.models if model.extra_annotation]
+    # The models module imports pydantic in any case, apart from the standard modules.
+    imports = [module for module in _modules_named(annotations) if module != "pydantic"]
+    yield f"{package}/models.py", "package/models.py.j2", {"imports": imports}
     yield f"{package}/resources/__init__.py", "package/resources/__init__.py.j2", {}
     for resource in sdk.resources:
         context = {"resource": resource, "imports": _modules_named(_resource_annotations(resource))}
@@ -147,12 +150,8 @@ def _resource_annotations(resource: Resource) -> list[str]:
 
 
 def _modules_named(annotations: list[str]) -> list[str]:
-    """The standard modules that type annotations refer to (`datetime.date`, `typing.Any`, `uuid.UUID`)."""
-    return [
-        module
-        for module in ("datetime", "typing", "uuid")
-        if any(f"{module}." in text for text in annotations)
-    ]
+    """The modules that type annotations refer to (`datetime.date`, `typing.Any`, `uuid.UUID`)."""
+    return [module for module in ANNOTATION_MODULES if any(f"{module}." in text for text in annotations)]
 
 
 def _checked_path(path: str) -> PurePosixPath:

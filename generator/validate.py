@@ -26,6 +26,14 @@ def validate(source: Source) -> list[Problem]:
     validator_class = _validator_for(source)
     try:
         errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
+    except RecursionError:
+        # The validator follows `$ref`s and loops on a schema that includes itself through allOf; the
+        # model stage breaks such cycles. Any other overflow (a schema nested too deep) is a limitation.
+        cycle = _reference_cycle(source.data)
+        if cycle is None:
+            raise
+        message = f"the document cannot be checked against the OpenAPI schema: $ref cycle {cycle[1]}"
+        return [source.locate(Problem(Severity.WARNING, cycle[0], f"not valid OpenAPI: {message}"))]
     except Unresolvable as error:
         message = f"cannot resolve $ref {error.ref!r}"
         raise SpecError([source.locate(Problem(Severity.ERROR, "", message))]) from None
@@ -92,3 +100,44 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(str(problem))
             unique.append(problem)
     return unique
+
+
+def _reference_cycle(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The pointer of a `$ref` that closes a cycle of component schemas each of which is (through
+    allOf, oneOf or anyOf) the next, and the cycle as text; None when there is none."""
+    schemas = (data.get("components") or {}).get("schemas") or {}
+    prefix = "#/components/schemas/"
+
+    def edges(key: str) -> list[tuple[str, str]]:
+        raw = schemas.get(key)
+        if not isinstance(raw, dict):
+            return []
+        found = [(pointer_of("components", "schemas", key), raw.get("$ref"))]
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            parts = raw.get(keyword)
+            parts = parts if isinstance(parts, list) else []
+            found += [
+                (pointer_of("components", "schemas", key, keyword, index), part.get("$ref"))
+                for index, part in enumerate(parts)
+                if isinstance(part, dict)
+            ]
+        return [
+            (pointer, ref[len(prefix) :].replace("~1", "/").replace("~0", "~"))
+            for pointer, ref in found
+            if isinstance(ref, str) and ref.startswith(prefix)
+        ]
+
+    finished: set[str] = set()
+    for start in map(str, schemas):
+        path, pending = ([], []) if start in finished else ([start], [iter(edges(start))])
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                finished.add(path.pop())
+                pending.pop()
+            elif step[1] in path:
+                return step[0], " → ".join([*path[path.index(step[1]) :], step[1]])
+            elif step[1] not in finished and step[1] in schemas:
+                path.append(step[1])
+                pending.append(iter(edges(step[1])))
+    return None
