@@ -217,6 +217,7 @@ _STYLES = {
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 _BODY_RANK: dict[BodyFormat, int] = {"json": 0, "form": 1, "multipart": 2, "text": 3, "binary": 4}
 _RESPONSE_RANK: dict[BodyFormat, int] = {"json": 0, "text": 1, "form": 2, "multipart": 2, "binary": 2}
+_TEXT_MEDIA = re.compile(r"application/(csv|xml|yaml|x-yaml|jwt|javascript|graphql|sql|x-ndjson)|.+\+xml")
 _BINARY_MEDIA = re.compile(r"application/(octet-stream|pdf|zip|gzip)|(image|audio|video|font)/.*")
 _SCHEMA_REF = "#/components/schemas/"
 
@@ -403,6 +404,14 @@ class _Builder:
             raw = self._deref(raw, index)
             if raw is None:
                 continue
+            if raw.get("in") == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
+                # OpenAPI: such header parameters are ignored; the client sets these headers itself.
+                self.report.warn(
+                    index,
+                    f"header parameter {raw['name']!r} is ignored, as OpenAPI prescribes; "
+                    "set it in the headers of the http_client given to the client",
+                )
+                continue
             parameter = self._parameter(raw, index, hint)
             if parameter is None:
                 if raw.get("required"):
@@ -428,14 +437,6 @@ class _Builder:
         location = raw.get("in")
         if location not in _STYLES:
             self.report.warn(pointer, f"{location} parameters are not supported; the parameter is left out")
-            return None
-        if location == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
-            # OpenAPI: such header parameters are ignored; the client sets these headers itself.
-            self.report.warn(
-                pointer,
-                f"header parameter {raw['name']!r} is ignored, as OpenAPI prescribes; "
-                "set it in the headers of the http_client given to the client",
-            )
             return None
         if "schema" not in raw:
             self.report.warn(
@@ -565,13 +566,17 @@ class _Builder:
         self, format: BodyFormat, schema: Any, fields: tuple[Property, ...] | None, pointer: str, hint: str
     ) -> TypeRef:
         if format == "text":
+            if not _is_string_schema(schema):
+                self.report.warn(
+                    pointer,
+                    f"request bodies of type {_media_type(pointer)} are sent as the text given; the schema is not used",
+                )
             return Primitive("string")
         if format == "binary":
             if schema is not None and not _is_binary_schema(schema):
-                kind = pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
                 self.report.warn(
                     pointer,
-                    f"request bodies of type {kind} are sent as the bytes given; the schema is not used",
+                    f"request bodies of type {_media_type(pointer)} are sent as the bytes given; the schema is not used",
                 )
             return Binary()
         type_ref = self._type(schema, pointer + "/schema", f"{hint} body")
@@ -611,7 +616,7 @@ class _Builder:
                 empty = True
             elif chosen is None:
                 chosen = status_pointer, content
-            elif content != chosen[1]:
+            elif _schemas(content) != _schemas(chosen[1]):
                 self.report.warn(
                     status_pointer,
                     "only the first success response with content sets the return type; "
@@ -643,6 +648,11 @@ class _Builder:
                 type_ref, "json", SpecText(_sent_content_type(content_type, format)), may_be_empty
             )
         if format == "text":
+            if not _is_string_schema(schema):
+                self.report.warn(
+                    media_pointer,
+                    f"responses of type {content_type} are returned as text; the schema is not used",
+                )
             return Response(Primitive("string"), "text", SpecText(content_type), False)
         if schema is not None and not _is_binary_schema(schema):
             self.report.warn(
@@ -892,7 +902,7 @@ def _media_format(content_type: str, schema: Any) -> BodyFormat:
         return "form"
     if base == "multipart/form-data":
         return "multipart"
-    if base.startswith("text/"):
+    if base.startswith("text/") or _TEXT_MEDIA.fullmatch(base):
         return "text"
     if base in ("*/*", "application/*") and schema is not None and not _is_binary_schema(schema):
         return "json"
@@ -906,8 +916,21 @@ def _sent_content_type(content_type: str, format: BodyFormat) -> str:
     return "application/json" if format == "json" and "*" in content_type else content_type
 
 
+def _schemas(content: dict[Any, Any]) -> dict[str, Any]:
+    return {str(kind): _schema_of(media) for kind, media in content.items()}
+
+
 def _schema_of(media: Any) -> Any:
     return media.get("schema") if isinstance(media, dict) else None
+
+
+def _media_type(media_pointer: str) -> str:
+    return media_pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+
+
+def _is_string_schema(schema: Any) -> bool:
+    """Whether text can stand for the schema: no schema, or a string one."""
+    return not isinstance(schema, dict) or not schema or _schema_type(schema) == "string"
 
 
 def _is_binary_schema(schema: Any) -> bool:

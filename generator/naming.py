@@ -270,6 +270,11 @@ class OperationMethod:
     def located(self, location: str) -> tuple[Argument, ...]:
         return tuple(argument for argument in self.arguments if argument.location == location)
 
+    @property
+    def declares_default_error(self) -> bool:
+        """Whether the spec describes every error status (a `default` response)."""
+        return any(error.status == "default" for error in self.errors)
+
 
 @dataclass(frozen=True)
 class Resource:
