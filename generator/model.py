@@ -162,19 +162,54 @@ Requirement = tuple[SchemeUse, ...]
 """Schemes that are used together; an empty requirement needs no credentials."""
 
 
+ParameterLocation = Literal["path", "query", "header", "cookie"]
+BodyFormat = Literal["json", "form", "multipart", "text", "binary"]
+"""How a request body is encoded: JSON, form fields, multipart parts, text, or the bytes given."""
+ResponseFormat = Literal["json", "text", "binary"]
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: SpecText
-    location: Literal["path", "query", "header"]
+    location: ParameterLocation
     required: bool
     type: TypeRef
     description: SpecText | None
+    style: str
+    """The OpenAPI style it is sent in; always one the location supports."""
+    explode: bool
 
 
 @dataclass(frozen=True)
 class RequestBody:
     type: TypeRef
     required: bool
+    description: SpecText | None
+    content_type: SpecText
+    format: BodyFormat
+    fields: tuple[Property, ...] | None
+    """The fields of a form or multipart body whose schema names them; None when the body is one value."""
+    other_content_types: tuple[SpecText, ...]
+    """Content types the operation also accepts, not used."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """The success response an operation returns."""
+
+    type: TypeRef
+    format: ResponseFormat
+    content_type: SpecText
+    may_be_empty: bool
+    """Whether another success status without content is declared (the JSON body may be absent)."""
+
+
+@dataclass(frozen=True)
+class ErrorResponse:
+    status: str
+    """`404`, `4XX` or `default`."""
+    type: TypeRef | None
+    """The type of its JSON body; None when it declares none."""
     description: SpecText | None
 
 
@@ -189,8 +224,9 @@ class Operation:
     deprecated: bool
     parameters: tuple[Parameter, ...]
     body: RequestBody | None
-    response: TypeRef | None
-    """The type of the success response body; None when it has no content."""
+    errors: tuple[ErrorResponse, ...]
+    response: Response | None
+    """The success response; None when it has no content."""
     security: tuple[Requirement, ...]
     """Alternative security requirements, any one of which suffices; empty when none is needed."""
 
@@ -222,7 +258,18 @@ class Api:
 
 DEFAULT_TAG = "default"
 _CONTROLLED_HEADERS = frozenset({"accept", "content-type", "authorization"})
-_DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple"}
+_STYLES = {
+    "path": ("simple", "label", "matrix"),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+"""The styles OpenAPI defines for each location, its default first."""
+_PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+_BODY_RANK: dict[BodyFormat, int] = {"json": 0, "form": 1, "multipart": 2, "text": 3, "binary": 4}
+_RESPONSE_RANK: dict[BodyFormat, int] = {"json": 0, "text": 1, "form": 2, "multipart": 2, "binary": 2}
+_TEXT_MEDIA = re.compile(r"application/(csv|xml|yaml|x-yaml|jwt|javascript|graphql|sql|x-ndjson)|.+\+xml")
+_BINARY_MEDIA = re.compile(r"application/(octet-stream|pdf|zip|gzip)|(image|audio|video|font)/.*")
 _SCHEMA_REF = "#/components/schemas/"
 
 
@@ -459,12 +506,13 @@ class _Builder:
     ) -> Operation | None:
         pointer = pointer_of("paths", path, method)
         hint = str(raw.get("operationId") or f"{method} {path}")
-        parameters = self._parameters(shared, raw.get("parameters", []), pointer, hint)
+        parameters = self._parameters(path, shared, raw.get("parameters", []), pointer, hint)
         if parameters is None:
             return None
         body = self._request_body(raw.get("requestBody"), pointer, hint)
         if body is False:
             return None
+        response, errors = self._responses(raw.get("responses") or {}, pointer, hint)
         security = raw["security"] if "security" in raw else self.doc.get("security")
         tags = raw.get("tags") or [DEFAULT_TAG]
         return Operation(
@@ -477,13 +525,15 @@ class _Builder:
             deprecated=bool(raw.get("deprecated", False)),
             parameters=parameters,
             body=body,
-            response=self._response(raw.get("responses") or {}, pointer, hint),
+            errors=errors,
+            response=response,
             security=self._security(security, pointer),
         )
 
     def _parameters(
-        self, shared: list[Any], own: list[Any], pointer: str, hint: str
+        self, path: str, shared: list[Any], own: list[Any], pointer: str, hint: str
     ) -> tuple[Parameter, ...] | None:
+        """The operation's parameters, its own replacing the path item's; None when it cannot be called."""
         by_place: dict[tuple[str, str], Parameter] = {}
         for index, raw in [
             (f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)
@@ -491,15 +541,7 @@ class _Builder:
             raw, place = self._deref_at(raw, index)
             if raw is None:
                 continue
-            location = raw.get("in")
-            if location not in ("path", "query", "header"):
-                message = f"{location} parameters are not supported yet"
-                if raw.get("required"):
-                    self.report.warn(index, message + "; the operation needs one and is left out")
-                    return None
-                self.report.warn(index, message + "; the parameter is left out")
-                continue
-            if location == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
+            if raw.get("in") == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
                 # OpenAPI: such header parameters are ignored; the client sets these headers itself.
                 self.report.warn(
                     index,
@@ -507,47 +549,119 @@ class _Builder:
                     "set it in the headers of the http_client given to the client",
                 )
                 continue
-            if raw.get("style", _DEFAULT_STYLE[location]) != _DEFAULT_STYLE[location] or raw.get(
-                "explode", location == "query"
-            ) != (location == "query"):
-                self.report.warn(
-                    index,
-                    "parameter style and explode options are not supported yet; sent in the default style",
-                )
-            type_ref = self._parameter_type(raw, place, _place_hint(place, f"{hint} {raw.get('name', '')}"))
-            if type_ref is None:
+            parameter = self._parameter(raw, place, _place_hint(place, f"{hint} {raw.get('name', '')}"))
+            if parameter is None:
                 if raw.get("required"):
-                    self.report.warn(
-                        index, "the parameter's schema is not supported yet; the operation is left out"
-                    )
+                    self.report.warn(index, "the operation needs this parameter and is left out")
                     return None
-                self.report.warn(
-                    index, "the parameter's schema is not supported yet; the parameter is left out"
-                )
                 continue
-            parameter = Parameter(
-                name=SpecText(str(raw["name"])),
-                location=location,
-                required=bool(raw.get("required", location == "path")),
-                type=type_ref,
-                description=_text(raw.get("description")),
-            )
-            by_place[(location, str(raw["name"]).lower() if location == "header" else str(raw["name"]))] = (
+            name = parameter.name.raw
+            by_place[(parameter.location, name.lower() if parameter.location == "header" else name)] = (
                 parameter
             )
+        for name in _PATH_PARAMETER.findall(path):
+            if ("path", name) not in by_place:
+                self.report.warn(
+                    pointer, f"the path parameter {name!r} is not declared; it becomes a string argument"
+                )
+                by_place[("path", name)] = Parameter(
+                    SpecText(name), "path", True, Primitive("string"), None, "simple", False
+                )
         return tuple(by_place.values())
 
-    def _parameter_type(self, raw: dict[str, Any], pointer: str, hint: str) -> TypeRef | None:
+    def _parameter(self, raw: dict[str, Any], pointer: str, hint: str) -> Parameter | None:
+        """One parameter, where it stands (a shared one in `components`); None (with a warning) when it
+        is left out."""
+        location = raw.get("in")
+        if location not in _STYLES:
+            self.report.warn(pointer, f"{location} parameters are not supported; the parameter is left out")
+            return None
         if "schema" not in raw:
+            self.report.warn(
+                pointer, "parameters described by `content` are not supported yet; the parameter is left out"
+            )
             return None
         type_ref = self._type(raw["schema"], pointer + "/schema", hint)
-        inner = type_ref.inner if isinstance(type_ref, Nullable) else type_ref
-        scalar = (Primitive, ModelRef)
-        if isinstance(inner, ModelRef) and not isinstance(self.models.get(inner.key), EnumModel):
-            return None
-        if isinstance(inner, scalar) or (isinstance(inner, ArrayOf) and isinstance(inner.items, scalar)):
-            return type_ref
-        return None
+        style, explode = self._style(raw, location, type_ref, pointer)
+        if raw.get("allowReserved") is True:
+            self.report.warn(
+                pointer, "allowReserved is not supported yet; reserved characters are percent-encoded"
+            )
+        return Parameter(
+            name=SpecText(str(raw["name"])),
+            location=location,
+            required=bool(raw.get("required", location == "path")),
+            type=type_ref,
+            description=_text(raw.get("description")),
+            style=style,
+            explode=explode,
+        )
+
+    def _style(self, raw: dict[str, Any], location: str, type_ref: TypeRef, pointer: str) -> tuple[str, bool]:
+        """The style and explode a parameter is sent with: as declared when its location supports it."""
+        default = _STYLES[location][0]
+        style = str(raw.get("style", default))
+        explode = bool(raw.get("explode", style == "form"))
+        if style not in _STYLES[location]:
+            self.report.warn(
+                pointer,
+                f"the style {style!r} is not defined for {location} parameters; sent in the {default!r} style",
+            )
+            style, explode = default, default == "form"
+        elif style == "deepObject":
+            if not self._is_mapping(type_ref):
+                self.report.warn(
+                    pointer, f"the deepObject style needs an object schema; sent in the {default!r} style"
+                )
+                style, explode = default, True
+            return style, explode
+        if not self._style_expresses(type_ref):
+            self.report.warn(
+                pointer,
+                f"the {style!r} style cannot express values nested in this parameter; they are sent as JSON",
+            )
+        return style, explode
+
+    def _is_mapping(self, type_ref: TypeRef) -> bool:
+        """Whether the values of a type are objects (or may be: Any)."""
+        match type_ref:
+            case Nullable(inner):
+                return self._is_mapping(inner)
+            case Union(options):
+                return all(self._is_mapping(option) for option in options)
+            case ModelRef(key):
+                return isinstance(self.models[key], ObjectModel)
+        return isinstance(type_ref, (MapOf, AnyValue))
+
+    def _is_scalar(self, type_ref: TypeRef) -> bool:
+        match type_ref:
+            case Nullable(inner):
+                return self._is_scalar(inner)
+            case Union(options):
+                return all(self._is_scalar(option) for option in options)
+            case ModelRef(key):
+                return isinstance(self.models[key], EnumModel)
+        return isinstance(type_ref, (Primitive, AnyValue, Binary))
+
+    def _style_expresses(self, type_ref: TypeRef) -> bool:
+        """Whether the form, simple, label and matrix styles can express a value: a scalar, an array of
+        scalars, or an object whose values are scalars."""
+        match type_ref:
+            case Nullable(inner):
+                return self._style_expresses(inner)
+            case Union(options):
+                return all(self._style_expresses(option) for option in options)
+            case ArrayOf(items):
+                return self._is_scalar(items)
+            case MapOf(values):
+                return self._is_scalar(values)
+            case ModelRef(key):
+                model = self.models[key]
+                properties = model.properties if isinstance(model, ObjectModel) else ()
+                return all(self._is_scalar(prop.type) for prop in properties)
+        return self._is_scalar(type_ref)
+
+    # --- bodies and responses -----------------------------------------------------------------
 
     def _request_body(self, raw: Any, pointer: str, hint: str) -> RequestBody | None | Literal[False]:
         if raw is None:
@@ -556,46 +670,152 @@ class _Builder:
         raw, place = self._deref_at(raw, pointer)
         if raw is None:
             return False
-        media = _json_media(raw.get("content") or {})
-        if media is None:
-            kinds = ", ".join(sorted(str(kind) for kind in raw.get("content") or {}))
-            self.report.warn(
-                pointer, f"request bodies of type {kinds} are not supported yet; the operation is left out"
-            )
-            return False
-        content_type, schema = media
+        content = raw.get("content") or {}
+        if not content:
+            self.report.warn(pointer, "the request body names no content type; the operation sends no body")
+            return None
+        # JSON first, then form fields, multipart, text and bytes; the spec's order among equals.
+        content_type = min(
+            content, key=lambda kind: _BODY_RANK[_media_format(str(kind), _schema_of(content[kind]))]
+        )
+        media = content[content_type] or {}
+        media_pointer = f"{place}/content/{_escape_pointer(str(content_type))}"
+        schema = media.get("schema")
+        format = _media_format(str(content_type), schema)
+        hint = _place_hint(place, f"{hint} body")
+        fields = None
+        if format in ("form", "multipart"):
+            fields = self._form_fields(schema, media_pointer + "/schema", hint)
+            if media.get("encoding"):
+                self.report.warn(
+                    media_pointer + "/encoding",
+                    "encoding options are not supported yet; fields are sent the default way",
+                )
         return RequestBody(
-            type=self._type(
-                schema,
-                f"{place}/content/{_escape_pointer(content_type)}/schema",
-                _place_hint(place, f"{hint} body"),
-            ),
+            type=self._body_type(format, schema, fields, media_pointer, hint),
             required=bool(raw.get("required", False)),
             description=_text(raw.get("description")),
+            content_type=SpecText(_sent_content_type(str(content_type), format)),
+            format=format,
+            fields=fields,
+            other_content_types=tuple(SpecText(str(kind)) for kind in content if kind != content_type),
         )
 
-    def _response(self, responses: dict[Any, Any], pointer: str, hint: str) -> TypeRef | None:
-        success = sorted(str(code) for code in responses if str(code).startswith("2"))
-        if not success:
-            return None
-        code = success[0]
-        response_pointer = f"{pointer}/responses/{_escape_pointer(code)}"
-        raw = responses.get(code, responses.get(int(code)) if code.isdigit() else None)
-        raw, place = self._deref_at(raw, response_pointer)
-        content = (raw or {}).get("content") or {}
-        if not content:
-            return None
-        media = _json_media(content)
-        if media is None:
-            kinds = ", ".join(sorted(str(kind) for kind in content))
-            self.report.warn(response_pointer, f"responses of type {kinds} are returned as bytes")
+    def _body_type(
+        self, format: BodyFormat, schema: Any, fields: tuple[Property, ...] | None, pointer: str, hint: str
+    ) -> TypeRef:
+        if format == "text":
+            if not _is_string_schema(schema):
+                self.report.warn(
+                    pointer,
+                    f"request bodies of type {_media_type(pointer)} are sent as the text given; the schema is not used",
+                )
+            return Primitive("string")
+        if format == "binary":
+            if schema is not None and not _is_binary_schema(schema):
+                self.report.warn(
+                    pointer,
+                    f"request bodies of type {_media_type(pointer)} are sent as the bytes given; the schema is not used",
+                )
             return Binary()
-        content_type, schema = media
-        return self._type(
-            schema,
-            f"{place}/content/{_escape_pointer(content_type)}/schema",
-            _place_hint(place, f"{hint} response"),
+        type_ref = self._type(schema, pointer + "/schema", hint)
+        if format == "json" or fields is not None or isinstance(type_ref, (MapOf, AnyValue)):
+            return type_ref
+        self.report.warn(
+            pointer + "/schema", "a form body needs an object schema; it is typed as a dict of fields"
         )
+        return MapOf(AnyValue())
+
+    def _form_fields(self, schema: Any, pointer: str, hint: str) -> tuple[Property, ...] | None:
+        """The named fields of an object schema; None when it names none (a map, or not an object)."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            type_ref = self._type(schema, pointer, hint)
+            model = self.models.get(type_ref.key) if isinstance(type_ref, ModelRef) else None
+            return model.properties if isinstance(model, ObjectModel) else None
+        if self._is_object(schema):
+            return self._object_properties(schema, pointer, hint)[1]
+        return None
+
+    def _responses(
+        self, responses: dict[Any, Any], pointer: str, hint: str
+    ) -> tuple[Response | None, tuple[ErrorResponse, ...]]:
+        """The success response (the lowest 2xx with content; `default` when no 2xx is declared) and
+        the declared error responses."""
+        keys = {_status(code): code for code in responses}
+        success = sorted(status for status in keys if re.fullmatch(r"2[0-9][0-9]", status))
+        success += [status for status in keys if status == "2XX"]
+        if not success and "default" in keys:
+            success = ["default"]
+        chosen: tuple[str, Any] | None = None
+        empty = False
+        for status in success:
+            status_pointer = f"{pointer}/responses/{_escape_pointer(str(keys[status]))}"
+            raw, place = self._deref_at(responses[keys[status]], status_pointer)
+            content = (raw or {}).get("content") or {}
+            if not content:
+                empty = True
+            elif chosen is None:
+                chosen = place, content
+            elif _schemas(content) != _schemas(chosen[1]):
+                self.report.warn(
+                    status_pointer,
+                    "only the first success response with content sets the return type; "
+                    "this one is decoded as that type",
+                )
+        response = (
+            self._response(chosen[1], chosen[0], _place_hint(chosen[0], f"{hint} response"), empty)
+            if chosen
+            else None
+        )
+        errors = tuple(
+            self._error_response(
+                status,
+                responses[keys[status]],
+                f"{pointer}/responses/{_escape_pointer(str(keys[status]))}",
+                hint,
+            )
+            for status in keys
+            if status not in success and (status[0] in "45" or status == "default")
+        )
+        return response, errors
+
+    def _response(self, content: dict[Any, Any], pointer: str, hint: str, may_be_empty: bool) -> Response:
+        content_type = str(
+            min(content, key=lambda kind: _RESPONSE_RANK[_media_format(str(kind), _schema_of(content[kind]))])
+        )
+        schema = _schema_of(content[content_type])
+        format = _media_format(content_type, schema)
+        media_pointer = f"{pointer}/content/{_escape_pointer(content_type)}"
+        if format == "json":
+            type_ref = self._type(schema, media_pointer + "/schema", hint)
+            return Response(
+                type_ref, "json", SpecText(_sent_content_type(content_type, format)), may_be_empty
+            )
+        if format == "text":
+            if not _is_string_schema(schema):
+                self.report.warn(
+                    media_pointer,
+                    f"responses of type {content_type} are returned as text; the schema is not used",
+                )
+            return Response(Primitive("string"), "text", SpecText(content_type), False)
+        if schema is not None and not _is_binary_schema(schema):
+            self.report.warn(
+                media_pointer,
+                f"responses of type {content_type} are returned as bytes; the schema is not used",
+            )
+        return Response(Binary(), "binary", SpecText(content_type), False)
+
+    def _error_response(self, status: str, raw: Any, status_pointer: str, hint: str) -> ErrorResponse:
+        raw, place = self._deref_at(raw, status_pointer)
+        raw = raw or {}
+        content = raw.get("content") or {}
+        json_types = [kind for kind in content if _media_format(str(kind), None) == "json"]
+        type_ref = None
+        if json_types:
+            media_pointer = f"{place}/content/{_escape_pointer(str(json_types[0]))}/schema"
+            error_hint = _place_hint(place, f"{hint} {status} error")
+            type_ref = self._type(_schema_of(content[json_types[0]]), media_pointer, error_hint)
+        return ErrorResponse(status, type_ref, _text(raw.get("description")))
 
     # --- schemas ------------------------------------------------------------------------------
     #
@@ -709,8 +929,18 @@ class _Builder:
         return wraps
 
     def _object(self, key: str, raw: dict[str, Any], pointer: str) -> ObjectModel:
+        fields, properties = self._object_properties(raw, pointer, key)
+        extra = None
+        if fields.extra is not None:
+            extra = self._type(fields.extra[0], fields.extra[1], f"{key} value")
+        return ObjectModel(key, _text(raw.get("description")), properties, extra)
+
+    def _object_properties(
+        self, raw: dict[str, Any], pointer: str, hint: str
+    ) -> tuple[_Fields, tuple[Property, ...]]:
+        """What an object schema declares, its allOf parts included, and the properties it makes."""
         fields = _Fields()
-        self._collect(raw, pointer, key, fields, frozenset({pointer}))
+        self._collect(raw, pointer, hint, fields, frozenset({pointer}))
         properties = tuple(
             self._property(name, declaration, name in fields.required)
             for name, declaration in fields.declarations.items()
@@ -722,10 +952,7 @@ class _Builder:
                     f"`required` names {name!r}, which no property defines; it is not a field of the model "
                     "(values of undeclared fields are kept as extra fields)",
                 )
-        extra = None
-        if fields.extra is not None:
-            extra = self._type(fields.extra[0], fields.extra[1], f"{key} value")
-        return ObjectModel(key, _text(raw.get("description")), properties, extra)
+        return fields, properties
 
     def _collect(self, raw: dict[str, Any], pointer: str, hint: str, fields: _Fields, seen: frozenset[str]) -> None:
         """Gather the properties, required names and extra-value schema of an object schema, its allOf
@@ -1023,12 +1250,58 @@ class _Builder:
         return servers
 
 
-def _json_media(content: dict[Any, Any]) -> tuple[str, Any] | None:
-    for content_type, media in content.items():
-        base = str(content_type).split(";")[0].strip().lower()
-        if base == "application/json" or (base.startswith("application/") and base.endswith("+json")):
-            return str(content_type), (media or {}).get("schema")
-    return None
+def _media_format(content_type: str, schema: Any) -> BodyFormat:
+    """How content of a media type is encoded: JSON (also for a wildcard with a non-binary schema), form
+    fields, multipart, text (`text/*`, or a string schema), or bytes."""
+    base = content_type.split(";")[0].strip().lower()
+    if base == "application/json" or (base.startswith("application/") and base.endswith("+json")):
+        return "json"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base == "multipart/form-data":
+        return "multipart"
+    if base.startswith("text/") or _TEXT_MEDIA.fullmatch(base):
+        return "text"
+    if base in ("*/*", "application/*") and schema is not None and not _is_binary_schema(schema):
+        return "json"
+    if not _BINARY_MEDIA.fullmatch(base) and isinstance(schema, dict) and _schema_type(schema) == "string":
+        return "binary" if schema.get("format") == "binary" else "text"
+    return "binary"
+
+
+def _sent_content_type(content_type: str, format: BodyFormat) -> str:
+    """The content type to send or accept: JSON for a wildcard read as JSON, else as the spec names it."""
+    return "application/json" if format == "json" and "*" in content_type else content_type
+
+
+def _schemas(content: dict[Any, Any]) -> dict[str, Any]:
+    return {str(kind): _schema_of(media) for kind, media in content.items()}
+
+
+def _schema_of(media: Any) -> Any:
+    return media.get("schema") if isinstance(media, dict) else None
+
+
+def _media_type(media_pointer: str) -> str:
+    return media_pointer.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
+
+
+def _is_string_schema(schema: Any) -> bool:
+    """Whether text can stand for the schema: no schema, or a string one."""
+    return not isinstance(schema, dict) or not schema or _schema_type(schema) == "string"
+
+
+def _is_binary_schema(schema: Any) -> bool:
+    """Whether a schema describes raw bytes: a string (binary, or without format), or nothing at all."""
+    return isinstance(schema, dict) and (
+        not schema or (_schema_type(schema) == "string" and schema.get("format") in (None, "binary", "byte"))
+    )
+
+
+def _status(code: Any) -> str:
+    """A response key as OpenAPI means it: `200`, `4XX` or `default`."""
+    text = str(code)
+    return "default" if text.lower() == "default" else text.upper()
 
 
 def _enum_kind(schema: Any) -> Literal["string", "integer"] | None:

@@ -259,22 +259,70 @@ class ModelClass:
     """The type of the values of fields the model does not declare, when the schema gives one."""
 
 
+ArgumentLocation = Literal["path", "query", "header", "cookie", "form", "file"]
+
+
 @dataclass(frozen=True)
 class Argument:
     name: Identifier
     wire_name: SpecText
-    location: Literal["path", "query", "header"]
+    location: ArgumentLocation
+    """Where the value is sent: a parameter's location, or a field (`form`) or file part of the body."""
+    annotation: str
+    required: bool
+    description: SpecText | None
+
+    @property
+    def sent_as(self) -> str:
+        """Where the argument goes, for docs: `query`, `form field`, `file`."""
+        return {"form": "form field", "file": "file"}.get(self.location, self.location)
+
+    @property
+    def noun(self) -> str:
+        """What the argument is, for docs: `query parameter`, `form field`, `file`."""
+        return self.sent_as if self.location in ("form", "file") else f"{self.location} parameter"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body passed as one argument (JSON, text, bytes, or a dict of form fields)."""
+
+    name: Identifier
     annotation: str
     required: bool
     description: SpecText | None
 
 
 @dataclass(frozen=True)
-class Body:
-    name: Identifier
-    annotation: str
-    required: bool
+class BodyEncoding:
+    format: m.BodyFormat
+    content_type: SpecText
+    other_content_types: tuple[SpecText, ...]
+
+
+@dataclass(frozen=True)
+class ParameterStyle:
+    """A parameter sent in another style than its location's default."""
+
+    location: str
+    wire_name: SpecText
+    style: str
+    explode: bool
+
+
+@dataclass(frozen=True)
+class DeclaredError:
+    status: str
+    """`404`, `4XX` or `default`."""
+    exception: Identifier
+    """The ApiError subclass raised for that status."""
+    annotation: str | None
+    """The type its body is parsed as; None when it declares no JSON body."""
     description: SpecText | None
+
+    @property
+    def label(self) -> str:
+        return "any other error status" if self.status == "default" else f"HTTP {self.status}"
 
 
 @dataclass(frozen=True)
@@ -289,6 +337,13 @@ class OperationMethod:
     positional: tuple[Argument, ...]
     keyword: tuple[Argument, ...]
     body: Body | None
+    body_encoding: BodyEncoding | None
+    """How the body (or the form and file arguments) is sent; None without a request body."""
+    styles: tuple[ParameterStyle, ...]
+    errors: tuple[DeclaredError, ...]
+    response_format: m.ResponseFormat | None
+    """How the success response is read; None when it has no content."""
+    accept: SpecText
     return_annotation: str
     security: tuple[tuple[CredentialUse, ...], ...]
     """The alternative security requirements, each the schemes it combines; empty when none is needed."""
@@ -303,6 +358,11 @@ class OperationMethod:
 
     def located(self, location: str) -> tuple[Argument, ...]:
         return tuple(argument for argument in self.arguments if argument.location == location)
+
+    @property
+    def declares_default_error(self) -> bool:
+        """Whether the spec describes every error status (a `default` response)."""
+        return any(error.status == "default" for error in self.errors)
 
 
 @dataclass(frozen=True)
@@ -372,9 +432,18 @@ class Sdk:
         return sorted(names)
 
     @property
+    def api_error_classes(self) -> list[str]:
+        """`ApiError` and the subclasses raised for error statuses."""
+        return sorted({"ApiError", "InternalServerError", *_EXCEPTIONS.values()})
+
+    @property
+    def exception_classes(self) -> list[str]:
+        return sorted([*self.api_error_classes, "OAuthProviderError"])
+
+    @property
     def public_names(self) -> list[str]:
         """The package's `__all__`."""
-        names = ["ApiError", "AsyncClient", "Client", "OAuthProviderError", *self.public_auth_classes]
+        names = ["AsyncClient", "Client", "FileInput", *self.exception_classes, *self.public_auth_classes]
         return sorted(names + [auth.scope_enum for auth in self.oauth])
 
     @property
@@ -856,11 +925,14 @@ def _operations(
     methods = UniqueNames(_ANNOTATION_NAMES)
     named = []
     for operation in operations:
-        fallback = f"{operation.method}_{operation.path.raw}"
         method_name = methods.claim(
-            identifier(snake(operation.operation_id.raw if operation.operation_id else fallback), "call")
+            identifier(
+                snake(operation.operation_id.raw) if operation.operation_id else _name_from_path(operation),
+                "call",
+            )
         )
         arguments = _arguments(operation, types)
+        response = operation.response
         named.append(
             OperationMethod(
                 method_name=method_name,
@@ -873,9 +945,16 @@ def _operations(
                 positional=tuple(argument for argument in arguments if argument.location == "path"),
                 keyword=tuple(argument for argument in arguments if argument.location != "path"),
                 body=_body(operation.body, types),
-                return_annotation=(
-                    types.annotation(operation.response, qualified=True) if operation.response else "None"
+                body_encoding=_body_encoding(operation.body),
+                styles=tuple(
+                    ParameterStyle(parameter.location, parameter.name, parameter.style, parameter.explode)
+                    for parameter in operation.parameters
+                    if (parameter.style, parameter.explode) != _default_style(parameter.location)
                 ),
+                errors=tuple(_declared_error(error, types) for error in operation.errors),
+                response_format=response.format if response else None,
+                accept=response.content_type if response else SpecText("application/json"),
+                return_annotation=_return_annotation(response, types),
                 security=tuple(
                     tuple(dataclasses.replace(uses[use.scheme.raw], scopes=use.scopes) for use in requirement)
                     for requirement in operation.security
@@ -885,32 +964,160 @@ def _operations(
     return tuple(named)
 
 
+def _name_from_path(operation: m.Operation) -> str:
+    """A method name for an operation without operationId: `get /users/{id}/keys` → `get_user_keys`.
+
+    Each path segment is a word; a segment followed by a parameter names one thing, so it is made singular.
+    """
+    parts: list[str] = [operation.method]
+    for segment in operation.path.raw.split("/"):
+        if "{" in segment:
+            if len(parts) > 1:
+                parts[-1] = _singular(parts[-1])
+        elif snake(segment):
+            parts.append(snake(segment))
+    return "_".join(parts)
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+
+
+def _default_style(location: str) -> tuple[str, bool]:
+    style = _DEFAULT_STYLES[location]
+    return style, style == "form"
+
+
+# The ApiError subclass raised for each error status; other statuses raise ApiError itself.
+_EXCEPTIONS = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+}
+
+
+def _declared_error(error: m.ErrorResponse, types: _TypeNamer) -> DeclaredError:
+    exception = _EXCEPTIONS.get(error.status, "InternalServerError" if error.status[0] == "5" else "ApiError")
+    annotation = types.annotation(error.type, qualified=True) if error.type else None
+    return DeclaredError(
+        error.status,
+        Identifier(exception),
+        None if annotation == "typing.Any" else annotation,
+        error.description,
+    )
+
+
+def _return_annotation(response: m.Response | None, types: _TypeNamer) -> str:
+    if response is None:
+        return "None"
+    annotation = types.annotation(response.type, qualified=True)
+    if response.may_be_empty and not annotation.endswith("| None") and annotation != "typing.Any":
+        annotation += " | None"
+    return annotation
+
+
+# Parameter names taken by Python: keywords and builtins get a trailing underscore (`from_`, `type_`).
+_ARGUMENT_RESERVED = frozenset(name for name in _BUILTINS if not name.startswith("_")) - {
+    "copyright",
+    "credits",
+    "license",
+    "exit",
+    "quit",
+    "help",
+} | {"self"}
+_LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3, "form": 4, "file": 4}
+
+
 def _arguments(operation: m.Operation, types: _TypeNamer) -> list[Argument]:
-    unique = UniqueNames(["self", "body"] if operation.body else ["self"])
-    # Required arguments come first so that optional ones can default to None.
-    ordered = sorted(operation.parameters, key=lambda p: (p.location != "path", not p.required))
+    """The method's arguments, required ones first so that optional ones can default to None.
+
+    Names are given out in the order of locations (path, query, header, cookie, body fields). A name
+    another location already uses gets that location as suffix (`id` in the path, `id_query` in the
+    query); a name used twice in the same location gets a number.
+    """
+    unique = UniqueNames()
+    claimed_in: dict[str, str] = {}
+    if operation.body is not None and operation.body.fields is None:
+        claimed_in["body"] = unique.claim(Identifier("body"))
     arguments = []
-    for parameter in ordered:
-        annotation = types.annotation(parameter.type, qualified=True)
-        if not parameter.required and not annotation.endswith("| None"):
+    for wire_name, location, type_ref, required, description in _argument_sources(operation):
+        name = identifier(snake(wire_name.raw), "param", _ARGUMENT_RESERVED)
+        if claimed_in.setdefault(name.lower(), location) != location:
+            name = Identifier(f"{name.rstrip('_')}_{location}")
+        annotation = _argument_annotation(type_ref, location, types)
+        if not required and not annotation.endswith("| None"):
             annotation += " | None"
-        arguments.append(
-            Argument(
-                name=unique.claim(identifier(snake(parameter.name.raw), "param")),
-                wire_name=parameter.name,
-                location=parameter.location,
-                annotation=annotation,
-                required=parameter.required,
-                description=parameter.description,
+        arguments.append(Argument(unique.claim(name), wire_name, location, annotation, required, description))
+    return sorted(arguments, key=lambda argument: (argument.location != "path", not argument.required))
+
+
+def _argument_sources(
+    operation: m.Operation,
+) -> list[tuple[SpecText, ArgumentLocation, m.TypeRef, bool, SpecText | None]]:
+    """Parameters, then the fields of a form or multipart body, in the order names are given out."""
+    sources: list[tuple[SpecText, ArgumentLocation, m.TypeRef, bool, SpecText | None]] = [
+        (p.name, p.location, p.type, p.required, p.description)
+        for p in sorted(operation.parameters, key=lambda p: _LOCATION_ORDER[p.location])
+    ]
+    body = operation.body
+    for field in body.fields or () if body else ():
+        location: ArgumentLocation = (
+            "file" if body and body.format == "multipart" and _is_file(field.type) else "form"
+        )
+        sources.append(
+            (
+                field.name,
+                location,
+                field.type,
+                field.required and bool(body and body.required),
+                field.description,
             )
         )
-    return arguments
+    return sources
+
+
+def _is_file(type_ref: m.TypeRef) -> bool:
+    """Whether a multipart field holds file content: binary strings, or arrays of them."""
+    match type_ref:
+        case m.ArrayOf(items) | m.Nullable(items):
+            return _is_file(items)
+        case m.Primitive("string", "binary") | m.Binary():
+            return True
+    return False
+
+
+def _argument_annotation(type_ref: m.TypeRef, location: ArgumentLocation, types: _TypeNamer) -> str:
+    if location != "file":
+        return types.annotation(type_ref, qualified=True)
+    inner = type_ref.inner if isinstance(type_ref, m.Nullable) else type_ref
+    return "list[_runtime.FileInput]" if isinstance(inner, m.ArrayOf) else "_runtime.FileInput"
 
 
 def _body(body: m.RequestBody | None, types: _TypeNamer) -> Body | None:
-    if body is None:
+    if body is None or body.fields is not None:
         return None
-    annotation = types.annotation(body.type, qualified=True)
+    annotation = (
+        "bytes | typing.IO[bytes]" if body.format == "binary" else types.annotation(body.type, qualified=True)
+    )
     if not body.required and not annotation.endswith("| None"):
         annotation += " | None"
     return Body(Identifier("body"), annotation, body.required, body.description)
+
+
+def _body_encoding(body: m.RequestBody | None) -> BodyEncoding | None:
+    if body is None:
+        return None
+    return BodyEncoding(body.format, body.content_type, body.other_content_types)

@@ -144,6 +144,7 @@ def _resource_annotations(resource: Resource) -> list[str]:
     for op in resource.operations:
         annotations.append(op.return_annotation)
         annotations.extend(argument.annotation for argument in op.arguments)
+        annotations.extend(error.annotation for error in op.errors if error.annotation)
         if op.body:
             annotations.append(op.body.annotation)
     return annotations

@@ -473,12 +473,13 @@ def test_every_rendered_file_is_written(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def _spec_with_unsupported_features() -> tuple[str, dict[str, int]]:
-    """The example spec with a cookie parameter, an allOf schema, a text/plain request body and an apiKey
-    scheme; and the line each warning must point at."""
+    """The example spec with a parameter described by `content`, an allOf schema, an XML request body and
+    an OpenID Connect scheme; and the line each warning must point at."""
     text = replace_once(
         SPEC_TEXT,
         "        - name: X-Request-Id\n",
-        "        - name: session\n          in: cookie\n          schema:\n            type: string\n"
+        "        - name: session\n          in: query\n          content:\n            application/json:\n"
+        "              schema:\n                type: object\n"
         "        - name: X-Request-Id\n",
     )
     text = replace_once(
@@ -490,7 +491,7 @@ def _spec_with_unsupported_features() -> tuple[str, dict[str, int]]:
         text,
         "    delete:\n      tags: [Items]\n",
         "    put:\n      tags: [Items]\n      operationId: setItemNote\n      requestBody:\n"
-        "        content:\n          text/plain:\n            schema:\n              type: string\n"
+        "        content:\n          application/xml:\n            schema:\n              $ref: '#/components/schemas/NewItem'\n"
         "      responses:\n        '204':\n          description: Stored.\n"
         "    delete:\n      tags: [Items]\n",
     )
@@ -503,7 +504,7 @@ def _spec_with_unsupported_features() -> tuple[str, dict[str, int]]:
     lines = {
         "/paths/~1items/get/parameters/2": line_of(text, "- name: session"),
         "/components/schemas/Combined": line_of(text, "allOf:"),
-        "/paths/~1items~1{itemId}/put/requestBody": line_of(text, "content:\n          text/plain:"),
+        "/paths/~1items~1{itemId}/put/requestBody/content/application~1xml": line_of(text, "application/xml:") + 1,
         "/components/securitySchemes/OidcAuth": line_of(text, "type: openIdConnect"),
     }
     return text, lines
@@ -521,9 +522,9 @@ def test_unsupported_features_are_warnings(tmp_path: Path, capsys: pytest.Captur
     assert len(warnings) == len(expected), stderr  # one line per problem
     assert {warning["pointer"]: int(warning["line"]) for warning in warnings} == expected
     messages = {warning["pointer"]: warning["message"] for warning in warnings}
-    assert "cookie" in messages["/paths/~1items/get/parameters/2"]
+    assert "`content`" in messages["/paths/~1items/get/parameters/2"]
     assert "allOf" in messages["/components/schemas/Combined"]
-    assert "text/plain" in messages["/paths/~1items~1{itemId}/put/requestBody"]
+    assert "sent as the text given" in messages["/paths/~1items~1{itemId}/put/requestBody/content/application~1xml"]
 
     items = (out / "httpccg" / "resources" / "items.py").read_text()
     methods = {
@@ -531,10 +532,9 @@ def test_unsupported_features_are_warnings(tmp_path: Path, capsys: pytest.Captur
         for node in ast.walk(ast.parse(items))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
-    assert {"list_items", "create_item", "get_item", "delete_item"} <= methods
-    assert "set_item_note" not in methods
-    assert '"PUT"' not in items
-    assert "session" not in items  # the cookie parameter is left out
+    assert {"list_items", "create_item", "get_item", "delete_item", "set_item_note"} <= methods
+    assert "body: str" in items and '"application/xml"' in items
+    assert "session" not in items  # the parameter described by `content` is left out
     for path in (out / "httpccg").rglob("*.py"):
         ast.parse(path.read_text(encoding="utf-8"), filename=str(path), feature_version=(3, 10))
 

@@ -29,6 +29,15 @@ PUBLIC_API = {
     "OAuthToken",
     "OAuthProviderError",
     "ApiError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "FileInput",
 }
 
 

@@ -411,6 +411,21 @@ NAMES_PATHS = {
                 }
             },
         )
+    },
+    "/pets/search": {
+        "get": _operation(
+            "searchPets",
+            parameters=[
+                {"name": "where", "in": "query", "schema": {"type": "object", "properties": {"kind": {"type": "string"}}}},
+                {"name": "token", "in": "querystring", "required": True, "schema": {"type": "string"}},
+            ],
+            responses={
+                "200": {
+                    "description": "pets",
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"next": {"type": "string"}}}}},
+                }
+            },
+        )
     }
 }
 NAMES = {"ListPetsResponse": {"type": "object", "properties": {"total": {"type": "integer"}}}}
@@ -420,9 +435,14 @@ def test_inline_class_names_are_numbered_once_and_unused_ones_left_out(tmp_path:
     models, warnings = _build(tmp_path, _spec(NAMES, paths=NAMES_PATHS))
     classes = sorted(name for name, value in vars(models).items() if isinstance(value, type) and value.__module__ == models.__name__)
     # The query parameter `response` takes ListPetsResponse2; the response object is ListPetsResponse3, not
-    # ListPetsResponse22. The object parameter `filter` is left out, and so is the class its schema made.
-    assert classes == ["ListPetsResponse", "ListPetsResponse2", "ListPetsResponse3", "OAuthScopeEnum"]
-    assert warnings == ["/paths/~1pets/get/parameters/1: the parameter's schema is not supported yet; the parameter is left out"]
+    # ListPetsResponse22. searchPets is left out (it needs a parameter of an unknown location), and so is the
+    # class the schema of its `where` parameter made.
+    assert classes == ["ListPetsFilter", "ListPetsResponse", "ListPetsResponse2", "ListPetsResponse3", "OAuthScopeEnum"]
+    assert warnings == [
+        "/paths/~1pets~1search/get/parameters/1/in: not valid OpenAPI: 'querystring' is not one of ['query', 'header', 'path', 'cookie']",
+        "/paths/~1pets~1search/get/parameters/1: querystring parameters are not supported; the parameter is left out",
+        "/paths/~1pets~1search/get/parameters/1: the operation needs this parameter and is left out",
+    ]
 
 
 RESERVED_NAMES = {

@@ -7,8 +7,8 @@ import asyncio
 from urllib.parse import parse_qs
 
 import pytest
-from httpccg import ApiError, AsyncClient, Client, ClientCredentialsAuthCredentials, OAuthScopeEnum
-from httpccg.models import Item, ItemStatus, NewItem
+from httpccg import ApiError, AsyncClient, Client, ClientCredentialsAuthCredentials, NotFoundError, OAuthScopeEnum
+from httpccg.models import Error, Item, ItemStatus, NewItem
 from support.server import OAuthTestServer
 
 
@@ -59,10 +59,10 @@ def test_create_then_delete(client: Client) -> None:
     created = client.items.create_item(body=NewItem(name="Chair", tags=["wood"], status=ItemStatus.SOLD, price=12.0))
     assert created.tags == ["wood"] and created.status is ItemStatus.SOLD
     assert client.items.delete_item(created.id) is None
-    with pytest.raises(ApiError) as failure:
+    with pytest.raises(NotFoundError) as failure:
         client.items.get_item(created.id)
-    assert failure.value.status_code == 404
-    assert failure.value.body["code"] and "404" in str(failure.value)
+    assert failure.value.status_code == 404 and isinstance(failure.value, ApiError)
+    assert isinstance(failure.value.body, Error) and failure.value.body.code and "404" in str(failure.value)
 
 
 def test_path_parameters_are_percent_encoded(client: Client, fresh_server: OAuthTestServer) -> None:

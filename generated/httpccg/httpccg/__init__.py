@@ -10,17 +10,38 @@ from ._auth import (
     OAuthToken,
 )
 from ._client import AsyncClient, Client
-from ._exceptions import ApiError, OAuthProviderError
+from ._exceptions import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    OAuthProviderError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._runtime import FileInput
 from .models import OAuthScopeEnum
 
 __all__ = [
     "ApiError",
     "AsyncClient",
     "AsyncClientCredentialsAuthManager",
+    "AuthenticationError",
+    "BadRequestError",
     "Client",
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",
+    "ConflictError",
+    "FileInput",
+    "InternalServerError",
+    "NotFoundError",
     "OAuthProviderError",
     "OAuthScopeEnum",
     "OAuthToken",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
 ]

@@ -9,13 +9,13 @@ answer.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import functools
+import json
 import logging
+import os
 import re
-from collections.abc import Mapping
-from enum import Enum
-from typing import Any, Generic, TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import IO, Any, Generic, Literal, TypeAlias, TypeVar, cast
 from urllib.parse import quote, urljoin
 
 import httpx2
@@ -27,7 +27,17 @@ from ._auth import (
     ClientCredentialsAuthManager,
     OAuthToken,
 )
-from ._exceptions import ApiError
+from ._exceptions import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -38,6 +48,12 @@ DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
 
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 
+FileContent: TypeAlias = bytes | IO[bytes]
+FileInput: TypeAlias = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+"""A file to upload: its content, or a (filename, content) or (filename, content, content type) tuple."""
+BodyFormat = Literal["json", "form", "multipart", "text", "binary"]
+ResponseFormat = Literal["json", "text", "binary"]
+
 
 class _NoBody:
     """Marks an operation called without a request body (None is a valid JSON body)."""
@@ -47,22 +63,63 @@ NO_BODY: Any = _NoBody()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Style:
+    """How a parameter's value is written: an OpenAPI `style`, and whether arrays and objects explode."""
+
+    name: str
+    explode: bool = False
+
+
+_DEFAULT_STYLES = {
+    "path": Style("simple"),
+    "query": Style("form", explode=True),
+    "header": Style("simple"),
+    "cookie": Style("form", explode=True),
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Endpoint(Generic[T]):
     """What an operation sends and what it gets back.
 
     Attributes:
         method: The HTTP method.
         path: The path template, relative to the base URL, with `{name}` placeholders.
-        response_type: The type a successful JSON response is read as; `bytes` for the raw body; None
-            when the response has no content.
+        response_type: The type a successful response is read as; None when it has no content.
         security: The alternative security requirements, any one of which suffices, each the keys of
             the security schemes it combines; empty when the operation needs no credentials.
+        styles: The parameters sent in another style than their location's default, by location and name.
+        errors: The type the body of each declared error status (`404`, `4XX`, `default`) is parsed as.
+        body_format: How the request body is encoded.
+        content_type: The media type of the request body.
+        response_format: How a successful response is read: JSON, text or bytes.
+        accept: The media type asked for.
     """
 
     method: str
     path: str
     response_type: Any
     security: tuple[tuple[str, ...], ...] = ()
+    styles: Mapping[tuple[str, str], Style] = dataclasses.field(default_factory=dict)
+    errors: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    body_format: BodyFormat = "json"
+    content_type: str = "application/json"
+    response_format: ResponseFormat = "json"
+    accept: str = "application/json"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Arguments:
+    """The values of one call, by where they are sent; keys are names on the wire. None is not sent."""
+
+    path: Mapping[str, Any]
+    query: Mapping[str, Any]
+    headers: Mapping[str, Any]
+    cookies: Mapping[str, Any]
+    body: Any
+    form: Mapping[str, Any]
+    """Form fields of a form or multipart body."""
+    files: Mapping[str, FileInput | list[FileInput] | None]
 
 
 def resolve_base_url(base_url: str | None, default: str | None) -> str:
@@ -97,25 +154,111 @@ def resolve_token_url(
     return None
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, Enum):
-        return _text(value.value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def _path_segment(value: Any) -> str:
-    # Arrays use the "simple" style: comma-separated.
-    items = value if isinstance(value, list) else [value]
-    return ",".join(quote(_text(item), safe="") for item in items)
-
-
 @functools.lru_cache(maxsize=None)
 def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(type_)
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON data: models as dicts of their wire names, enums as their values, dates as text."""
+    return _adapter(Any).dump_python(value, mode="json", by_alias=True, exclude_none=True)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):  # nested deeper than styles go
+        return json.dumps(value, separators=(",", ":"))
+    return "" if value is None else str(value)
+
+
+# --- parameters -----------------------------------------------------------------------------------
+#
+# Each style is an RFC 6570 expansion: what comes before the value, what separates exploded items,
+# what separates the items of one unexploded value, and whether items are written `name=value`.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Expansion:
+    prefix: str
+    separator: str
+    delimiter: str
+    named: bool
+    encode: Callable[[str], str] = functools.partial(quote, safe="")
+
+
+_EXPANSIONS: dict[tuple[str, str], _Expansion] = {
+    ("path", "simple"): _Expansion("", ",", ",", named=False),
+    ("path", "label"): _Expansion(".", ".", ",", named=False),
+    ("path", "matrix"): _Expansion(";", ";", ",", named=True),
+    ("query", "form"): _Expansion("", "&", ",", named=True),
+    ("query", "spaceDelimited"): _Expansion("", "&", "%20", named=True),
+    ("query", "pipeDelimited"): _Expansion("", "&", "%7C", named=True),
+    ("header", "simple"): _Expansion("", ",", ",", named=False, encode=str),
+    ("cookie", "form"): _Expansion("", "; ", ",", named=True),
+}
+
+
+def _expand(name: str, value: Any, expansion: _Expansion, explode: bool) -> str:
+    """One parameter written in a style: `{"R": 1, "G": 2}` as `R=1,G=2`, `;color=R,1,G,2`, ..."""
+    encode = expansion.encode
+    named = f"{encode(name)}=" if expansion.named else ""
+    if isinstance(value, dict) and explode:
+        pairs = (f"{encode(key)}={encode(_text(item))}" for key, item in value.items())
+        return expansion.prefix + expansion.separator.join(pairs)
+    if isinstance(value, list) and explode:
+        return expansion.prefix + expansion.separator.join(
+            named + encode(_text(item)) for item in value
+        )
+    items = [part for pair in value.items() for part in pair] if isinstance(value, dict) else value
+    if isinstance(items, list):
+        return (
+            expansion.prefix
+            + named
+            + expansion.delimiter.join(encode(_text(item)) for item in items)
+        )
+    return expansion.prefix + named + encode(_text(value))
+
+
+def _deep_object(name: str, value: Any) -> str:
+    """`filter[status]=open&filter[tag]=a&filter[tag]=b`: nested objects nest brackets, arrays repeat."""
+    if isinstance(value, dict):
+        return "&".join(
+            _deep_object(f"{name}[{quote(str(key), safe='')}]", item) for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return "&".join(_deep_object(name, item) for item in value)
+    return f"{name}={quote(_text(value), safe='')}"
+
+
+def _parameter(endpoint: Endpoint[Any], location: str, name: str, value: Any) -> str:
+    style = endpoint.styles.get((location, name), _DEFAULT_STYLES[location])
+    plain = _plain(value)
+    if style.name == "deepObject":
+        return _deep_object(quote(name, safe=""), plain)
+    return _expand(name, plain, _EXPANSIONS[(location, style.name)], style.explode)
+
+
+def _located(
+    endpoint: Endpoint[Any], location: str, values: Mapping[str, Any], separator: str
+) -> str:
+    written = (
+        _parameter(endpoint, location, name, value)
+        for name, value in values.items()
+        if value is not None
+    )
+    return separator.join(text for text in written if text)
+
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _EncodedBody:
+    content: bytes | None = None
+    data: dict[str, list[str]] | None = None
+    files: list[tuple[str, Any]] | None = None
+    content_type: str | None = None
 
 
 def _json_body(body: Any) -> bytes:
@@ -125,41 +268,120 @@ def _json_body(body: Any) -> bytes:
     return _adapter(Any).dump_json(body, by_alias=True, exclude_unset=True)
 
 
+def _fields(arguments: Arguments) -> Mapping[str, Any]:
+    """The form fields: the field arguments, or the dict passed as the body."""
+    return arguments.form if arguments.body is NO_BODY else cast(Mapping[str, Any], arguments.body)
+
+
+def _encode_json(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
+    return _EncodedBody(content=_json_body(arguments.body), content_type=endpoint.content_type)
+
+
+def _encode_form(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
+    # Form fields are written like query parameters in the form style (OpenAPI's default encoding).
+    form = _EXPANSIONS[("query", "form")]
+    fields = _fields(arguments).items()
+    text = "&".join(
+        _expand(name, _plain(value), form, True) for name, value in fields if value is not None
+    )
+    return _EncodedBody(content=text.encode(), content_type=endpoint.content_type)
+
+
+def _encode_multipart(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
+    # httpx2 writes the parts and the Content-Type with its boundary.
+    data = {
+        name: [_text(item) for item in (plain if isinstance(plain, list) else [plain])]
+        for name, value in _fields(arguments).items()
+        if value is not None
+        for plain in [_plain(value)]
+    }
+    files = [
+        (name, _file(name, item))
+        for name, value in arguments.files.items()
+        if value is not None
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return _EncodedBody(data=data, files=files)
+
+
+def _file(name: str, value: FileInput) -> FileInput:
+    """A file part: bare content is named after its field (or its file) and sent as octet-stream."""
+    if isinstance(value, tuple):
+        return value
+    filename = os.path.basename(str(getattr(value, "name", ""))) or name
+    return filename, value, "application/octet-stream"
+
+
+def _encode_text(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
+    return _EncodedBody(content=str(arguments.body).encode(), content_type=endpoint.content_type)
+
+
+def _encode_binary(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
+    body = arguments.body
+    content = body if isinstance(body, bytes) else cast(IO[bytes], body).read()
+    return _EncodedBody(content=content, content_type=endpoint.content_type)
+
+
+_BODY_ENCODERS: dict[str, Callable[[Endpoint[Any], Arguments], _EncodedBody]] = {
+    "json": _encode_json,
+    "form": _encode_form,
+    "multipart": _encode_multipart,
+    "text": _encode_text,
+    "binary": _encode_binary,
+}
+
+
+def _encode_body(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
+    if arguments.body is NO_BODY and not arguments.form and not arguments.files:
+        return _EncodedBody()
+    return _BODY_ENCODERS[endpoint.body_format](endpoint, arguments)
+
+
 def build_request(
     http_client: httpx2.Client | httpx2.AsyncClient,
     base_url: str,
     endpoint: Endpoint[Any],
-    path: Mapping[str, Any],
-    query: Mapping[str, Any],
-    headers: Mapping[str, Any],
-    body: Any,
+    arguments: Arguments,
 ) -> httpx2.Request:
     """The HTTP request for one call of an operation; `base_url` has no trailing slash."""
-    url = base_url + _PATH_PARAMETER.sub(lambda match: _path_segment(path[match[1]]), endpoint.path)
-    params = httpx2.QueryParams(
-        [
-            (name, _text(item))
-            for name, value in query.items()
-            if value is not None
-            for item in (value if isinstance(value, list) else [value])
-        ]
+    path = _PATH_PARAMETER.sub(
+        lambda match: _parameter(endpoint, "path", match[1], arguments.path[match[1]]),
+        endpoint.path,
     )
-    header_values = {
-        name: ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
-        for name, value in headers.items()
+    headers = {
+        name: _parameter(endpoint, "header", name, value)
+        for name, value in arguments.headers.items()
         if value is not None
     }
     if (
         http_client.headers.get("Accept", "*/*") == "*/*"
     ):  # an Accept the user set on the client wins
-        header_values.setdefault("Accept", "application/json")
-    content = None
-    if body is not NO_BODY:
-        content = _json_body(body)
-        header_values["Content-Type"] = "application/json"
-    return http_client.build_request(
-        endpoint.method, url, params=params, headers=header_values, content=content
+        headers.setdefault("Accept", endpoint.accept)
+    body = _encode_body(endpoint, arguments)
+    if body.content_type:
+        headers["Content-Type"] = body.content_type
+    request = http_client.build_request(
+        endpoint.method,
+        base_url + path,
+        headers=headers,
+        content=body.content,
+        data=body.data,
+        files=body.files,
     )
+    # The query is written here rather than by httpx2, which cannot write the non-default styles; the
+    # client's own params stay first.
+    query = _located(endpoint, "query", arguments.query, "&")
+    if query:
+        existing = request.url.query
+        request.url = request.url.copy_with(
+            query=(existing + b"&" if existing else b"") + query.encode()
+        )
+    cookies = _located(endpoint, "cookie", arguments.cookies, "; ")
+    if cookies:  # next to the cookies of the client's cookie jar
+        request.headers["Cookie"] = "; ".join(
+            filter(None, [request.headers.get("Cookie"), cookies])
+        )
+    return request
 
 
 def _authorize(request: httpx2.Request, token: OAuthToken) -> httpx2.Request:
@@ -215,24 +437,63 @@ class Authentication(Generic[Manager]):
 def decode_response(endpoint: Endpoint[T], response: httpx2.Response) -> T:
     """The response body as the endpoint's type, or an ApiError for an error status."""
     if not response.is_success:
-        request = response.request
-        raise ApiError(
-            f"{request.method} {request.url.path} failed with HTTP {response.status_code}",
-            status_code=response.status_code,
-            body=_error_body(response),
-        )
+        raise _api_error(endpoint, response)
     if endpoint.response_type is None:
         return cast(T, None)
-    if endpoint.response_type is bytes:
-        return cast(T, response.content)
-    return cast(T, _adapter(endpoint.response_type).validate_json(response.content))
+    return cast(T, _DECODERS[endpoint.response_format](endpoint.response_type, response))
 
 
-def _error_body(response: httpx2.Response) -> Any:
+def _decode_json(response_type: Any, response: httpx2.Response) -> Any:
+    if not response.content:  # a success status declared without content
+        return _adapter(response_type).validate_python(None)
+    return _adapter(response_type).validate_json(response.content)
+
+
+_DECODERS: dict[str, Callable[[Any, httpx2.Response], Any]] = {
+    "json": _decode_json,
+    "text": lambda response_type, response: response.text,
+    "binary": lambda response_type, response: response.content,
+}
+
+_ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _api_error(endpoint: Endpoint[Any], response: httpx2.Response) -> ApiError:
+    status = response.status_code
+    error_class = _ERRORS_BY_STATUS.get(status, InternalServerError if status >= 500 else ApiError)
+    request = response.request
+    return error_class(
+        f"{request.method} {request.url.path} failed with HTTP {status}",
+        status_code=status,
+        headers=response.headers,
+        body=_error_body(endpoint, response),
+    )
+
+
+def _error_body(endpoint: Endpoint[Any], response: httpx2.Response) -> Any:
+    """The body as the model the spec declares for the status when it fits; else the JSON, else the text."""
     try:
-        return response.json()
+        data = response.json()
     except ValueError:
         return response.text
+    status = str(response.status_code)
+    declared = endpoint.errors.get(
+        status, endpoint.errors.get(f"{status[0]}XX", endpoint.errors.get("default"))
+    )
+    if declared is not None:
+        try:
+            return _adapter(declared).validate_python(data)
+        except pydantic.ValidationError:
+            pass  # the server sent something else than declared: the raw JSON tells more than an error
+    return data
 
 
 class SyncRuntime:
@@ -255,11 +516,13 @@ class SyncRuntime:
         path: Mapping[str, Any] = {},
         query: Mapping[str, Any] = {},
         headers: Mapping[str, Any] = {},
+        cookies: Mapping[str, Any] = {},
         body: Any = NO_BODY,
+        form: Mapping[str, Any] = {},
+        files: Mapping[str, FileInput | list[FileInput] | None] = {},
     ) -> T:
-        request = build_request(
-            self._http_client, self._base_url, endpoint, path, query, headers, body
-        )
+        arguments = Arguments(path, query, headers, cookies, body, form, files)
+        request = build_request(self._http_client, self._base_url, endpoint, arguments)
         manager = _apply_static(
             request, self._auth.choose(endpoint.security), ClientCredentialsAuthManager
         )
@@ -297,11 +560,13 @@ class AsyncRuntime:
         path: Mapping[str, Any] = {},
         query: Mapping[str, Any] = {},
         headers: Mapping[str, Any] = {},
+        cookies: Mapping[str, Any] = {},
         body: Any = NO_BODY,
+        form: Mapping[str, Any] = {},
+        files: Mapping[str, FileInput | list[FileInput] | None] = {},
     ) -> T:
-        request = build_request(
-            self._http_client, self._base_url, endpoint, path, query, headers, body
-        )
+        arguments = Arguments(path, query, headers, cookies, body, form, files)
+        request = build_request(self._http_client, self._base_url, endpoint, arguments)
         manager = _apply_static(
             request, self._auth.choose(endpoint.security), AsyncClientCredentialsAuthManager
         )

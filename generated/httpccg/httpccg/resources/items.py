@@ -5,16 +5,32 @@ from __future__ import annotations
 from .. import _runtime, models
 
 _LIST_ITEMS: _runtime.Endpoint[list[models.Item]] = _runtime.Endpoint(
-    "GET", "/items", list[models.Item], security=(("ClientCredentialsAuth",),)
+    "GET",
+    "/items",
+    list[models.Item],
+    security=(("ClientCredentialsAuth",),),
+    errors={"401": models.Error},
 )
 _CREATE_ITEM: _runtime.Endpoint[models.Item] = _runtime.Endpoint(
-    "POST", "/items", models.Item, security=(("ClientCredentialsAuth",),)
+    "POST",
+    "/items",
+    models.Item,
+    security=(("ClientCredentialsAuth",),),
+    errors={"400": models.Error, "401": models.Error},
 )
 _GET_ITEM: _runtime.Endpoint[models.Item] = _runtime.Endpoint(
-    "GET", "/items/{itemId}", models.Item, security=(("ClientCredentialsAuth",),)
+    "GET",
+    "/items/{itemId}",
+    models.Item,
+    security=(("ClientCredentialsAuth",),),
+    errors={"404": models.Error},
 )
 _DELETE_ITEM: _runtime.Endpoint[None] = _runtime.Endpoint(
-    "DELETE", "/items/{itemId}", None, security=(("ClientCredentialsAuth",),)
+    "DELETE",
+    "/items/{itemId}",
+    None,
+    security=(("ClientCredentialsAuth",),),
+    errors={"404": models.Error},
 )
 
 
@@ -43,7 +59,8 @@ class ItemsResource:
         Needs an OAuth token granting `read_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            AuthenticationError: HTTP 401, body `models.Error`: The access token is missing, expired or lacks a scope.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return self._runtime.call(
@@ -61,7 +78,9 @@ class ItemsResource:
         Needs an OAuth token granting `write_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            BadRequestError: HTTP 400, body `models.Error`: The item is not valid.
+            AuthenticationError: HTTP 401, body `models.Error`: The access token is missing, expired or lacks a scope.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return self._runtime.call(_CREATE_ITEM, body=body)
@@ -75,7 +94,8 @@ class ItemsResource:
         Needs an OAuth token granting `read_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            NotFoundError: HTTP 404, body `models.Error`: No item has this identifier.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return self._runtime.call(_GET_ITEM, path={"itemId": item_id})
@@ -89,7 +109,8 @@ class ItemsResource:
         Needs an OAuth token granting `write_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            NotFoundError: HTTP 404, body `models.Error`: No item has this identifier.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return self._runtime.call(_DELETE_ITEM, path={"itemId": item_id})
@@ -120,7 +141,8 @@ class AsyncItemsResource:
         Needs an OAuth token granting `read_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            AuthenticationError: HTTP 401, body `models.Error`: The access token is missing, expired or lacks a scope.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return await self._runtime.call(
@@ -138,7 +160,9 @@ class AsyncItemsResource:
         Needs an OAuth token granting `write_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            BadRequestError: HTTP 400, body `models.Error`: The item is not valid.
+            AuthenticationError: HTTP 401, body `models.Error`: The access token is missing, expired or lacks a scope.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return await self._runtime.call(_CREATE_ITEM, body=body)
@@ -152,7 +176,8 @@ class AsyncItemsResource:
         Needs an OAuth token granting `read_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            NotFoundError: HTTP 404, body `models.Error`: No item has this identifier.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return await self._runtime.call(_GET_ITEM, path={"itemId": item_id})
@@ -166,7 +191,8 @@ class AsyncItemsResource:
         Needs an OAuth token granting `write_scope`.
 
         Raises:
-            ApiError: The API answered with an error status.
+            NotFoundError: HTTP 404, body `models.Error`: No item has this identifier.
+            ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
         return await self._runtime.call(_DELETE_ITEM, path={"itemId": item_id})
