@@ -14,7 +14,10 @@ sys.path.insert(0, str(ROOT))
 
 from generator.pipeline import generate_to  # noqa: E402
 
-GOLDEN = {"httpccg": ROOT / "specs" / "httpccg.yaml"}
+GOLDEN = {
+    "httpccg": ROOT / "specs" / "httpccg.yaml",
+    "warehouse": ROOT / "specs" / "warehouse.yaml",
+}
 """Each golden SDK: its folder under generated/ and the spec it is generated from."""
 
 

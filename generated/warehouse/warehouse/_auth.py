@@ -1,0 +1,535 @@
+"""OAuth 2.0 client-credentials authentication: credentials, tokens, and the managers that keep them fresh.
+
+One manager belongs to each client. It fetches a token when an operation needs one, reuses it until it
+is about to expire, and fetches again. Any number of threads (or asyncio tasks) that need a token at
+the same moment share one acquisition. A failed acquisition is never remembered: the next call tries
+again. Secrets never appear in `repr`, in error messages or in log records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import inspect
+import logging
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import Future
+from enum import Enum
+from typing import Any, Literal
+from urllib.parse import quote_plus
+
+import httpx2
+import pydantic
+
+from ._exceptions import OAuthProviderError
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_TOKEN_TIMEOUT = httpx2.Timeout(30.0)
+"""Used for token requests when the HTTP client has no timeout of its own: a token call never hangs."""
+
+_DEFAULT_MARGIN_SHARE = 0.1
+_DEFAULT_MARGIN_CAP = 60.0
+_MAX_DESCRIPTION = 500
+_REENTRY = (
+    "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
+)
+
+ClientAuthentication = Literal["client_secret_basic", "client_secret_post"]
+
+
+class OAuthToken(pydantic.BaseModel):
+    """An OAuth 2.0 access token and what the server said about it (RFC 6749, section 5.1).
+
+    Unknown fields of the token response are kept. The model round-trips through JSON, so a token can
+    be stored with `token.model_dump_json()` and restored with `OAuthToken.model_validate_json(text)`.
+    """
+
+    model_config = pydantic.ConfigDict(extra="allow")
+
+    access_token: str = pydantic.Field(repr=False)
+    """The token sent to the API as `Authorization: Bearer <access_token>`."""
+    token_type: str = "Bearer"
+    """The token type; only `Bearer` tokens are used."""
+    expires_in: int | None = None
+    """The token's lifetime in seconds, as stated by the server when it issued the token."""
+    scope: str | None = None
+    """The granted scopes, space-separated, when the server stated them."""
+    expiry: int | None = None
+    """When the token expires, in Unix epoch seconds (UTC); None when unknown."""
+    refresh_token: str | None = pydantic.Field(default=None, repr=False)
+    """A refresh token, when the server issued one."""
+
+    @pydantic.field_validator("expires_in", mode="before")
+    @classmethod
+    def _whole_seconds(cls, value: Any) -> Any:
+        # Some servers send 3599.5 or "3600"; a lifetime is whole seconds, never negative.
+        if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+            value = float(value)
+        if isinstance(value, float) and math.isfinite(value):
+            return max(0, math.floor(value))
+        if isinstance(value, int) and not isinstance(value, bool):
+            return max(0, value)
+        return value
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Extra fields (an id_token, say) may be secret too: only these are shown.
+        for name in ("token_type", "expires_in", "scope", "expiry"):
+            yield name, getattr(self, name)
+
+
+TokenProvider = Callable[[OAuthToken | None, Any], OAuthToken | Awaitable[OAuthToken]]
+"""`(last_token, auth_manager) -> OAuthToken`: supplies tokens instead of the token endpoint.
+
+With `AsyncClient` it may be a coroutine function. `auth_manager.fetch_token()` fetches one from the
+token endpoint, so a provider can fall back to it."""
+
+TokenUpdateCallback = Callable[[OAuthToken], None | Awaitable[None]]
+"""`(token) -> None`: told about every new token, for example to store it."""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClientCredentialsAuthCredentials:
+    """Credentials for the OAuth 2.0 client-credentials grant.
+
+    Attributes:
+        o_auth_client_id: The OAuth 2.0 client ID.
+        o_auth_client_secret: The OAuth 2.0 client secret.
+        o_auth_scopes: The scopes to request (`OAuthScopeEnum` members or scope strings); None requests
+            the server's default scopes.
+        o_auth_token: A token to start from, such as one stored earlier; used while it is fresh.
+        o_auth_token_provider: Supplies tokens instead of the token endpoint; called when there is no
+            fresh token, with the last token (or None) and the auth manager.
+        o_auth_on_token_update: Called once with every new token, fetched or provided. An exception
+            it raises is logged; the token stays in use.
+        o_auth_clock_skew: Seconds before its expiry at which a token counts as expired. None uses
+            a tenth of the token's lifetime, at most 60 seconds.
+        o_auth_client_authentication: How the client authenticates to the token endpoint:
+            `client_secret_basic` (HTTP Basic, the default) or `client_secret_post` (form fields).
+    """
+
+    o_auth_client_id: str
+    o_auth_client_secret: str = dataclasses.field(repr=False)
+    o_auth_scopes: Sequence[str] | None = None
+    o_auth_token: OAuthToken | None = dataclasses.field(default=None, repr=False)
+    o_auth_token_provider: TokenProvider | None = None
+    o_auth_on_token_update: TokenUpdateCallback | None = None
+    o_auth_clock_skew: float | None = None
+    o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
+            raise ValueError("o_auth_client_id must be a non-empty string")
+        if not isinstance(self.o_auth_client_secret, str):
+            raise TypeError("o_auth_client_secret must be a string")
+        if isinstance(self.o_auth_scopes, str):
+            raise TypeError("o_auth_scopes must be a list of scopes, not a single string")
+        skew = self.o_auth_clock_skew
+        if skew is not None and (
+            isinstance(skew, bool) or not isinstance(skew, (int, float)) or skew < 0
+        ):
+            raise ValueError("o_auth_clock_skew must be a number of seconds, zero or more")
+        if self.o_auth_client_authentication not in ("client_secret_basic", "client_secret_post"):
+            raise ValueError(
+                "o_auth_client_authentication must be 'client_secret_basic' or 'client_secret_post'"
+            )
+
+    def scope_parameter(self) -> str | None:
+        """The `scope` parameter of a token request: the scopes space-separated, or None."""
+        if not self.o_auth_scopes:
+            return None
+        return " ".join(
+            scope.value if isinstance(scope, Enum) else scope for scope in self.o_auth_scopes
+        )
+
+
+class _TokenState:
+    """What the sync and async managers share: the cached token, its freshness, the token request and
+    the reading of the token response. The managers add only I/O and their kind of waiting."""
+
+    def __init__(
+        self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None
+    ) -> None:
+        self._credentials = credentials
+        self._token_url = token_url
+        self._last = credentials.o_auth_token if credentials else None
+        self._usable = self._last
+
+    @property
+    def o_auth_token(self) -> OAuthToken | None:
+        """The token in use, or None before the first one. Set it to use a token of your own."""
+        return self._last
+
+    @o_auth_token.setter
+    def o_auth_token(self, token: OAuthToken | None) -> None:
+        self._last = self._usable = token
+
+    def _fresh_token(self) -> OAuthToken | None:
+        token = self._usable
+        if token is None or token.expiry is None:
+            return token
+        return token if time.time() < token.expiry - self._margin(token) else None
+
+    def _margin(self, token: OAuthToken) -> float:
+        skew = self._credentials.o_auth_clock_skew if self._credentials else None
+        if skew is not None:
+            return skew
+        # A share of the lifetime, so that a short-lived token is not re-fetched before every call.
+        lifetime = token.expires_in or 0
+        return min(_DEFAULT_MARGIN_CAP, _DEFAULT_MARGIN_SHARE * lifetime)
+
+    def can_renew(self) -> bool:
+        """Whether a new token can be had when the API refuses the current one."""
+        return self._credentials is not None
+
+    def is_configured(self) -> bool:
+        """Whether the manager has credentials, or at least a token, to authorize requests with."""
+        return self._credentials is not None or self._last is not None
+
+    def _drop(self, token: OAuthToken) -> None:
+        if self._usable is token:
+            self._usable = None
+
+    def _keep(self, token: OAuthToken) -> None:
+        self._last = self._usable = token
+        _logger.debug(
+            "using a new OAuth token (expires in %s s, scope %r)", token.expires_in, token.scope
+        )
+
+    def _require_credentials(self) -> ClientCredentialsAuthCredentials:
+        if self._credentials is None:
+            raise ValueError(
+                "a new OAuth token is needed, and the client has no client credentials to get one"
+            )
+        return self._credentials
+
+    def _build_token_request(
+        self, http_client: httpx2.Client | httpx2.AsyncClient
+    ) -> httpx2.Request:
+        credentials = self._require_credentials()
+        if not self._token_url:
+            raise ValueError("the spec names no token URL: create the client with one")
+        form = {"grant_type": "client_credentials"}
+        scope = credentials.scope_parameter()
+        if scope is not None:
+            form["scope"] = scope
+        headers = {"Accept": "application/json"}
+        if credentials.o_auth_client_authentication == "client_secret_post":
+            form["client_id"] = credentials.o_auth_client_id
+            form["client_secret"] = credentials.o_auth_client_secret
+        else:
+            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
+            pair = f"{quote_plus(credentials.o_auth_client_id)}:{quote_plus(credentials.o_auth_client_secret)}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+        timeout = http_client.timeout
+        if timeout.read is None or timeout.connect is None:
+            timeout = DEFAULT_TOKEN_TIMEOUT
+        _logger.debug("requesting an OAuth token from %s (scope %r)", self._token_url, scope)
+        return http_client.build_request(
+            "POST", self._token_url, data=form, headers=headers, timeout=timeout
+        )
+
+    @staticmethod
+    def _read_token_response(response: httpx2.Response, requested_at: float) -> OAuthToken:
+        status = response.status_code
+        body = _json_or_none(response)
+        if not response.is_success:
+            raise _provider_error(status, body)
+        if not isinstance(body, dict):
+            raise OAuthProviderError(
+                f"the token endpoint answered HTTP {status} with no JSON object", status_code=status
+            )
+        if not isinstance(body.get("access_token"), str) or not body["access_token"]:
+            raise OAuthProviderError(
+                f"the token endpoint answered HTTP {status} with no access_token",
+                status_code=status,
+            )
+        token_type = body.get("token_type", "Bearer")
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise OAuthProviderError(
+                f"the token endpoint issued a token of type {token_type!r}; only Bearer tokens are supported",
+                status_code=status,
+            )
+        try:
+            token = OAuthToken.model_validate({**body, "expiry": None})
+        except pydantic.ValidationError as error:
+            invalid = sorted({str(detail["loc"][0]) for detail in error.errors() if detail["loc"]})
+        else:
+            invalid = []
+        if invalid:
+            # Raised outside the except block: the validation error quotes the response, token included.
+            raise OAuthProviderError(
+                f"the token endpoint's response has invalid fields: {', '.join(invalid)}",
+                status_code=status,
+            )
+        if token.expires_in is not None:
+            # Epoch seconds are UTC by definition; counting from the request's start errs on the safe side.
+            token.expiry = int(requested_at) + token.expires_in
+        return token
+
+    def _token_provider(self) -> TokenProvider | None:
+        return self._credentials.o_auth_token_provider if self._credentials else None
+
+    def _token_update_callback(self) -> TokenUpdateCallback | None:
+        return self._credentials.o_auth_on_token_update if self._credentials else None
+
+
+class ClientCredentialsAuthManager(_TokenState):
+    """Fetches, caches and renews the OAuth 2.0 token of a `Client`. Safe to share between threads."""
+
+    def __init__(
+        self,
+        credentials: ClientCredentialsAuthCredentials | None,
+        *,
+        token_url: str | None,
+        http_client: httpx2.Client,
+    ) -> None:
+        super().__init__(credentials, token_url)
+        self._http_client = http_client
+        self._lock = threading.Lock()
+        self._acquisition: Future[OAuthToken] | None = None
+        self._acquiring_thread: int | None = None
+
+    def fetch_token(self) -> OAuthToken:
+        """Request a new token from the token endpoint now. The manager does not start using it.
+
+        Raises:
+            OAuthProviderError: The token endpoint refused, or its answer is not a token.
+        """
+        request = self._build_token_request(self._http_client)
+        requested_at = time.time()
+        response = self._http_client.send(request)
+        return self._read_token_response(response, requested_at)
+
+    def token(self) -> OAuthToken:
+        """A fresh token: the cached one, or a new one shared by every thread that asked meanwhile."""
+        token = self._fresh_token()
+        if token is not None:
+            return token
+        with self._lock:
+            token = self._fresh_token()
+            if token is not None:
+                return token
+            pending = self._acquisition
+            if pending is None:
+                acquisition: Future[OAuthToken] = Future()
+                self._acquisition, self._acquiring_thread = acquisition, threading.get_ident()
+            elif self._acquiring_thread == threading.get_ident():
+                raise RuntimeError(_REENTRY)
+        if pending is not None:
+            return pending.result()
+        try:
+            token = self._acquire()
+        except BaseException as error:
+            acquisition.set_exception(error)
+            raise
+        else:
+            acquisition.set_result(token)
+            return token
+        finally:
+            with self._lock:
+                self._acquisition = None
+                self._acquiring_thread = None
+
+    def reject(self, token: OAuthToken) -> None:
+        """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
+        with self._lock:
+            self._drop(token)
+
+    def _acquire(self) -> OAuthToken:
+        provider = self._token_provider()
+        if provider is None:
+            token = self.fetch_token()
+        else:
+            provided = provider(self._last, self)
+            if inspect.isawaitable(provided):
+                _close(provided)
+                raise TypeError(
+                    "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
+                )
+            token = _check_provided(provided)
+        self._keep(token)
+        callback = self._token_update_callback()
+        if callback is not None:
+            try:
+                outcome = callback(token)
+            except Exception:
+                _logger.exception("o_auth_on_token_update raised; the new token stays in use")
+            else:
+                if inspect.isawaitable(outcome):
+                    _close(outcome)
+                    raise TypeError(
+                        "Client needs a plain o_auth_on_token_update; use AsyncClient with a coroutine"
+                    )
+        return token
+
+
+class AsyncClientCredentialsAuthManager(_TokenState):
+    """Fetches, caches and renews the OAuth 2.0 token of an `AsyncClient`. Safe to share between tasks."""
+
+    def __init__(
+        self,
+        credentials: ClientCredentialsAuthCredentials | None,
+        *,
+        token_url: str | None,
+        http_client: httpx2.AsyncClient,
+    ) -> None:
+        super().__init__(credentials, token_url)
+        self._http_client = http_client
+        self._acquisition: asyncio.Task[OAuthToken] | None = None
+
+    async def fetch_token(self) -> OAuthToken:
+        """Request a new token from the token endpoint now. The manager does not start using it.
+
+        Raises:
+            OAuthProviderError: The token endpoint refused, or its answer is not a token.
+        """
+        request = self._build_token_request(self._http_client)
+        requested_at = time.time()
+        response = await self._http_client.send(request)
+        return self._read_token_response(response, requested_at)
+
+    async def token(self) -> OAuthToken:
+        """A fresh token: the cached one, or a new one shared by every task that asked meanwhile."""
+        token = self._fresh_token()
+        if token is not None:
+            return token
+        acquisition = self._acquisition
+        if acquisition is not None and acquisition is asyncio.current_task():
+            raise RuntimeError(_REENTRY)
+        if (
+            acquisition is None
+            or acquisition.done()
+            or acquisition.get_loop() is not asyncio.get_running_loop()
+        ):
+            # A task of its own, so that a caller being cancelled does not cancel the others' token.
+            acquisition = self._acquisition = asyncio.ensure_future(self._acquire())
+            acquisition.add_done_callback(self._acquisition_done)
+        return await asyncio.shield(acquisition)
+
+    def reject(self, token: OAuthToken) -> None:
+        """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
+        self._drop(token)
+
+    def _acquisition_done(self, acquisition: asyncio.Task[OAuthToken]) -> None:
+        if self._acquisition is acquisition:
+            self._acquisition = None
+        # Every waiter may have been cancelled; the failure must not be reported as never retrieved.
+        if not acquisition.cancelled():
+            acquisition.exception()
+
+    async def _acquire(self) -> OAuthToken:
+        provider = self._token_provider()
+        if provider is None:
+            token = await self.fetch_token()
+        else:
+            provided = provider(self._last, self)
+            token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
+        self._keep(token)
+        callback = self._token_update_callback()
+        if callback is not None:
+            try:
+                outcome = callback(token)
+                if inspect.isawaitable(outcome):
+                    await outcome
+            except Exception:
+                _logger.exception("o_auth_on_token_update raised; the new token stays in use")
+        return token
+
+
+def _check_provided(token: object) -> OAuthToken:
+    if not isinstance(token, OAuthToken):
+        raise TypeError(
+            f"o_auth_token_provider must return an OAuthToken, not {type(token).__name__}"
+        )
+    return token
+
+
+def _close(awaitable: Awaitable[Any]) -> None:
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()
+
+
+def _json_or_none(response: httpx2.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _provider_error(status: int, body: Any) -> OAuthProviderError:
+    fields = body if isinstance(body, dict) else {}
+    error, description, uri = (
+        fields.get(key) for key in ("error", "error_description", "error_uri")
+    )
+    error = error if isinstance(error, str) else None
+    description = description[:_MAX_DESCRIPTION] if isinstance(description, str) else None
+    uri = uri if isinstance(uri, str) else None
+    message = f"the token endpoint refused with HTTP {status}"
+    if error:
+        message += f": {error}"
+    if description:
+        message += f" ({description})"
+    if uri:
+        message += f"; see {uri}"
+    return OAuthProviderError(
+        message,
+        status_code=status,
+        error=error,
+        error_description=description,
+        error_uri=uri,
+        body=body,
+    )
+
+
+def _check_secret(name: str, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string")
+
+
+@dataclasses.dataclass(frozen=True)
+class HttpBearerCredentials:
+    """A bearer token for an HTTP `bearer` security scheme, sent as `Authorization: Bearer <token>`."""
+
+    token: str = dataclasses.field(repr=False)
+
+    def __post_init__(self) -> None:
+        _check_secret("token", self.token)
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiKeyCredentials:
+    """An API key, sent in the header, query parameter or cookie its security scheme names."""
+
+    api_key: str = dataclasses.field(repr=False)
+
+    def __post_init__(self) -> None:
+        _check_secret("api_key", self.api_key)
+
+
+class PartnerAuthCredentials(ClientCredentialsAuthCredentials):
+    """Client credentials for the partnerAuth scheme; scopes are `PartnerAuthScopeEnum` members."""
+
+
+class PartnerAuthAuthManager(ClientCredentialsAuthManager):
+    """Fetches, caches and renews the OAuth 2.0 token of the partnerAuth scheme for a `Client`."""
+
+
+class AsyncPartnerAuthAuthManager(AsyncClientCredentialsAuthManager):
+    """Fetches, caches and renews the OAuth 2.0 token of the partnerAuth scheme for an `AsyncClient`."""
+
+
+class InternalAuthCredentials(ClientCredentialsAuthCredentials):
+    """Client credentials for the internalAuth scheme; scopes are `InternalAuthScopeEnum` members."""
+
+
+class InternalAuthAuthManager(ClientCredentialsAuthManager):
+    """Fetches, caches and renews the OAuth 2.0 token of the internalAuth scheme for a `Client`."""
+
+
+class AsyncInternalAuthAuthManager(AsyncClientCredentialsAuthManager):
+    """Fetches, caches and renews the OAuth 2.0 token of the internalAuth scheme for an `AsyncClient`."""
