@@ -271,6 +271,7 @@ _RESPONSE_RANK: dict[BodyFormat, int] = {"json": 0, "text": 1, "form": 2, "multi
 _TEXT_MEDIA = re.compile(r"application/(csv|xml|yaml|x-yaml|jwt|javascript|graphql|sql|x-ndjson)|.+\+xml")
 _BINARY_MEDIA = re.compile(r"application/(octet-stream|pdf|zip|gzip)|(image|audio|video|font)/.*")
 _SCHEMA_REF = "#/components/schemas/"
+_KNOWN_DIALECTS = ("https://spec.openapis.org/oas/3.1/dialect/base", "https://json-schema.org/draft/2020-12/schema")
 
 
 _Kind = Literal["alias", "enum", "object", "type", "deciding"]
@@ -357,6 +358,7 @@ class _Builder:
 
     def api(self) -> Api:
         info = self.doc["info"]
+        self._check_dialect()
         self.schemes = self._schemes()
         self._models()
         tags = {str(tag["name"]): _text(tag.get("description")) for tag in self.doc.get("tags", [])}
@@ -373,6 +375,15 @@ class _Builder:
             operations=operations,
             models=self._finished_models(operations),
         )
+
+    def _check_dialect(self) -> None:
+        dialect = self.doc.get("jsonSchemaDialect")
+        if dialect is not None and dialect not in _KNOWN_DIALECTS:
+            self.report.warn(
+                "/jsonSchemaDialect",
+                f"schemas are read as OpenAPI 3.1 schemas (JSON Schema 2020-12), not in the dialect {dialect!r}; "
+                "keywords whose meaning differs there may be read wrongly",
+            )
 
     # --- security -----------------------------------------------------------------------------
 

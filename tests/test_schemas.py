@@ -701,3 +701,30 @@ def test_read_only_and_write_only_fields_are_not_required(features: tuple[Any, l
     source = Path(models.__file__).read_text()
     assert "Read-only: the server sets it; it is not required." in source
     assert "Write-only: the server does not return it; it is not required." in source
+
+
+def test_openapi_3_1_dialect_ref_siblings_and_examples(tmp_path: Path) -> None:
+    schemas = {
+        "Colour": {"type": "string", "enum": ["red", "green"]},
+        "Paint": {
+            "type": "object",
+            "properties": {
+                # 3.1 allows keywords beside $ref: the description documents the field.
+                "colour": {"$ref": "#/components/schemas/Colour", "description": "Wet colour."},
+                "litres": {"type": "number", "examples": [1.5, 5]},
+            },
+        },
+    }
+    (tmp_path / "default").mkdir()
+    (tmp_path / "draft7").mkdir()
+    models, warnings = _build(tmp_path / "default", _spec(schemas, jsonSchemaDialect="https://spec.openapis.org/oas/3.1/dialect/base"))
+    assert warnings == []
+    assert _fields(models.Paint) == {"colour": (models.Colour | None, False), "litres": (float | None, False)}
+    source = (tmp_path / "default" / "out" / models.__name__.split(".")[0] / "models.py").read_text()
+    assert '"""Wet colour."""' in source
+
+    _, warnings = _build(tmp_path / "draft7", _spec(schemas, jsonSchemaDialect="http://json-schema.org/draft-07/schema#"))
+    assert warnings == [
+        "/jsonSchemaDialect: schemas are read as OpenAPI 3.1 schemas (JSON Schema 2020-12), not in the dialect "
+        "'http://json-schema.org/draft-07/schema#'; keywords whose meaning differs there may be read wrongly"
+    ]
