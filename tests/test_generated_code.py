@@ -43,8 +43,9 @@ PUBLIC_API = {
 
 def test_there_are_generated_python_files() -> None:
     """Guard against the parametrized parse test running for nothing."""
-    names = {path.relative_to(GOLDEN_HTTPCCG).as_posix() for path in PYTHON_FILES}
-    assert {"httpccg/__init__.py", "httpccg/models.py", "httpccg/resources/items.py"} <= names
+    names = {path.relative_to(GENERATED).as_posix() for path in PYTHON_FILES}
+    assert {"httpccg/httpccg/__init__.py", "httpccg/httpccg/models.py", "httpccg/httpccg/resources/items.py"} <= names
+    assert "warehouse/warehouse/resources/stock.py" in names
 
 
 @pytest.mark.parametrize(
