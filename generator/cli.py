@@ -6,14 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, config, diff
+from generator.check import stale_files
+from generator.config import Settings, SettingsError
 from generator.naming import package_name_is_free
-from generator.pipeline import generate_to
-from generator.problems import SpecError, printable
+from generator.pipeline import describe, generate
+from generator.problems import Problem, SpecError, printable
 from generator.untrusted import Identifier
-from generator.write import OutputFolderError
+from generator.write import OutputFolderError, write
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_STALE = 1
+"""`--check`: the output folder is not what the spec generates; `--fail-on-change`: generation changed it."""
 
 
 def _package_name(value: str) -> str:
@@ -31,9 +35,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="generate-sdk",
         description="Generate a typed Python SDK with OAuth 2.0 client-credentials auth from an OpenAPI document.",
     )
-    parser.add_argument("spec", type=Path, help="the OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON)")
     parser.add_argument(
-        "-o", "--output", type=Path, required=True, help="the folder to write the SDK project to"
+        "spec",
+        type=Path,
+        nargs="?",
+        help="the OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON); default: the `spec` setting",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="the folder to write the SDK project to; default: the `output` setting",
     )
     parser.add_argument(
         "--package-name", type=_package_name, help="the Python package name (default: from info.title)"
@@ -44,15 +56,45 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--strict", action="store_true", help="treat every violation of the OpenAPI schema as an error"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and list the stale files when the output folder is not what the spec generates",
+    )
+    parser.add_argument(
+        "--fail-on-change",
+        action="store_true",
+        help="exit 1 when generation added or changed files, as a pre-commit hook must",
+    )
+    parser.add_argument(
+        "--diff",
+        type=Path,
+        metavar="OLD_SPEC",
+        help="write nothing; print the operations and models added, removed or changed since OLD_SPEC",
+    )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
-        result = generate_to(args.spec, args.output, args.package_name, force=args.force, strict=args.strict)
+        settings = _settings(args)
+    except SettingsError as error:
+        print(f"generate-sdk: error: {printable(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if settings.spec is None:
+        parser.error(
+            f"give SPEC, or set `spec` in [tool.generate-sdk] of {config.PYPROJECT} or in {config.SETTINGS_FILE}"
+        )
+    if settings.output is None and args.diff is None:
+        parser.error(
+            f"give -o OUT, or set `output` in [tool.generate-sdk] of {config.PYPROJECT} or in {config.SETTINGS_FILE}"
+        )
+    try:
+        return _run(args, settings)
     except SpecError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -61,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generate-sdk: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(f"generate-sdk: error: cannot write {args.output}: {printable(str(error))}", file=sys.stderr)
+        print(f"generate-sdk: error: cannot write {settings.output}: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:
         if args.debug:
@@ -72,7 +114,55 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
-    print(f"generated {result.package} ({len(result.files)} files) in {args.output}")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The settings file's values, with the flags given in their place."""
+    settings = config.override(
+        config.find(Path.cwd(), args.spec), spec=args.spec, output=args.output, package_name=args.package_name
+    )
+    if settings.package_name is not None and settings.package_name != args.package_name:
+        try:
+            _package_name(settings.package_name)
+        except argparse.ArgumentTypeError as error:
+            raise SettingsError(f"{settings.source}: setting 'package-name': {error}") from None
+    return settings
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    assert settings.spec is not None
+    if args.diff is not None:
+        old, _ = describe(args.diff, settings.package_name, strict=args.strict, project=settings.project)
+        new, warnings = describe(
+            settings.spec, settings.package_name, strict=args.strict, project=settings.project
+        )
+        _print_warnings(warnings)
+        print(diff.release_notes(diff.changes(old, new)), end="")
+        return EXIT_OK
+    assert settings.output is not None
+    if args.check:
+        result = generate(settings.spec, settings.package_name, strict=args.strict, project=settings.project)
+        _print_warnings(result.warnings)
+        stale = stale_files(result.files, settings.output)
+        for name in stale:
+            print(f"stale: {settings.output / name}")
+        if stale:
+            print(
+                f"{settings.output} is not what {settings.spec} generates: run generate-sdk", file=sys.stderr
+            )
+            return EXIT_STALE
+        return EXIT_OK
+    result = generate(settings.spec, settings.package_name, strict=args.strict, project=settings.project)
+    changed = stale_files(result.files, settings.output) if args.fail_on_change else []
+    write(result.files, settings.output, keep=settings.spec, force=args.force)
+    _print_warnings(result.warnings)
+    print(f"generated {result.package} ({len(result.files)} files) in {settings.output}")
+    if changed:
+        print(f"{len(changed)} files changed: {', '.join(changed)}", file=sys.stderr)
+        return EXIT_STALE
     return EXIT_OK
+
+
+def _print_warnings(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        print(warning, file=sys.stderr)

@@ -244,11 +244,27 @@ class Server:
 
 
 @dataclass(frozen=True)
+class License:
+    name: SpecText | None
+    identifier: SpecText | None
+    """An SPDX license expression (OpenAPI 3.1)."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: SpecText | None
+    email: SpecText | None
+    url: SpecText | None
+
+
+@dataclass(frozen=True)
 class Api:
     title: SpecText
     version: SpecText
     description: SpecText | None
     servers: tuple[Server, ...]
+    license: License | None
+    contact: Contact | None
     schemes: tuple[SecurityScheme, ...]
     """The security schemes the SDK supports, in the spec's order."""
     tags: tuple[Tag, ...]
@@ -331,6 +347,18 @@ def build(source: Source, report: Report) -> Api:
     return _Builder(source, report).api()
 
 
+def _license(raw: Any) -> License | None:
+    if not isinstance(raw, dict) or not (raw.get("name") or raw.get("identifier")):
+        return None
+    return License(_text(raw.get("name")), _text(raw.get("identifier")))
+
+
+def _contact(raw: Any) -> Contact | None:
+    if not isinstance(raw, dict):
+        return None
+    return Contact(_text(raw.get("name")), _text(raw.get("email")), _text(raw.get("url")))
+
+
 def _text(value: Any) -> SpecText | None:
     if value is None or isinstance(value, (dict, list)):
         return None
@@ -370,6 +398,8 @@ class _Builder:
             version=SpecText(str(info["version"])),
             description=_text(info.get("description")),
             servers=tuple(self._servers()),
+            license=_license(info.get("license")),
+            contact=_contact(info.get("contact")),
             schemes=tuple(self.schemes.values()),
             tags=tuple(Tag(SpecText(name), description) for name, description in tags.items()),
             operations=operations,

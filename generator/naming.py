@@ -7,6 +7,7 @@ names the runtime uses, and made unique in a deterministic order (the order of t
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 import keyword
 import math
@@ -15,12 +16,12 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin
 
 from generator import model as m
+from generator.config import MINIMUM_PYTHON, ProjectSettings, is_email, spdx_expression
 from generator.problems import Report
 from generator.untrusted import Identifier, SpecText, python_string
 
@@ -380,10 +381,37 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class ProjectAuthor:
+    name: SpecText | None
+    email: SpecText | None
+
+
+@dataclass(frozen=True)
+class ProjectUrl:
+    label: str
+    url: SpecText
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """The package metadata of the generated `pyproject.toml`, from the settings or the spec's info."""
+
+    python: str
+    """The oldest Python version the package supports."""
+    license_expression: str | None
+    """A valid SPDX license expression, in canonical form."""
+    license_text: SpecText | None
+    """A license name that is no SPDX expression, used when there is no expression."""
+    authors: tuple[ProjectAuthor, ...]
+    urls: tuple[ProjectUrl, ...]
+
+
+@dataclass(frozen=True)
 class Sdk:
     package: Identifier
     distribution: str
     version: str
+    publishing: Publishing
     env_prefix: str
     title: SpecText
     api_version: SpecText
@@ -484,8 +512,10 @@ def package_name(title: str) -> Identifier:
     return name if package_name_is_free(name) else Identifier(f"{name}_client")
 
 
-def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
-    """Name every part of the API for the templates."""
+def name(
+    api: m.Api, package: Identifier, report: Report, settings: ProjectSettings = ProjectSettings()
+) -> Sdk:
+    """Name every part of the API for the templates; the settings name and describe the project."""
     servers = [server.url for server in api.servers]
     default_base_url = servers[0] if servers and "://" in servers[0].raw else None
     oauth, static_auth = _auth(api.schemes, package.upper(), default_base_url)
@@ -506,15 +536,18 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
     }
     types = _TypeNamer(class_names, attributes)
     models = tuple(
-        _model(model, class_names[model.key], pages[class_names[model.key]], types, attributes[model.key], enums)
+        _model(
+            model, class_names[model.key], pages[class_names[model.key]], types, attributes[model.key], enums
+        )
         for model in api.models
         if isinstance(model, m.ObjectModel)
     )
     uses = {use.key.raw: use for use in _credential_uses(oauth, static_auth)}
     return Sdk(
         package=package,
-        distribution=package.replace("_", "-"),
-        version=_version(api.version, report),
+        distribution=settings.distribution or package.replace("_", "-"),
+        version=settings.version or _version(api.version, report),
+        publishing=_publishing(api, settings, report),
         env_prefix=package.upper(),
         title=api.title,
         api_version=api.version,
@@ -526,6 +559,46 @@ def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
         models=models,
         enums=tuple(enums.values()),
     )
+
+
+def _publishing(api: m.Api, settings: ProjectSettings, report: Report) -> Publishing:
+    contact = api.contact or m.Contact(None, None, None)
+    urls = []
+    if settings.repository:
+        urls.append(ProjectUrl("Repository", SpecText(settings.repository)))
+    if contact.url and re.fullmatch(r"https?://\S+", contact.url.raw):
+        urls.append(ProjectUrl("Homepage", contact.url))
+    expression, text = None, None
+    if settings.license:
+        expression = settings.license
+    elif api.license:
+        spdx = api.license.identifier or api.license.name
+        expression = spdx_expression(spdx.raw) if spdx else None
+        text = None if expression else api.license.name or api.license.identifier
+    return Publishing(
+        python=settings.python or MINIMUM_PYTHON,
+        license_expression=expression,
+        license_text=text,
+        authors=_authors(settings, contact, report),
+        urls=tuple(urls),
+    )
+
+
+def _authors(settings: ProjectSettings, contact: m.Contact, report: Report) -> tuple[ProjectAuthor, ...]:
+    if settings.authors is not None:
+        return tuple(
+            ProjectAuthor(_optional_text(author.name), _optional_text(author.email))
+            for author in settings.authors
+        )
+    email = contact.email
+    if email and not is_email(email.raw):
+        report.warn("/info/contact/email", "not an email address; left out of the package's authors")
+        email = None
+    return (ProjectAuthor(contact.name, email),) if contact.name or email else ()
+
+
+def _optional_text(text: str | None) -> SpecText | None:
+    return SpecText(text) if text is not None else None
 
 
 def _version(version: SpecText, report: Report) -> str:
@@ -650,7 +723,11 @@ def _oauth(
 
 
 def _static(
-    scheme: m.HttpScheme | m.ApiKeyScheme, stem: str, env_prefix: str, arguments: UniqueNames, pages: UniqueNames
+    scheme: m.HttpScheme | m.ApiKeyScheme,
+    stem: str,
+    env_prefix: str,
+    arguments: UniqueNames,
+    pages: UniqueNames,
 ) -> StaticAuth:
     argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
     stem = argument.removesuffix("_credentials")
@@ -676,7 +753,9 @@ def _resolved(token_url: SpecText, default_base_url: SpecText | None) -> SpecTex
     return SpecText(urljoin(default_base_url.raw, token_url.raw))
 
 
-def _credential_uses(oauth: tuple[OAuthAuth, ...], static_auth: tuple[StaticAuth, ...]) -> list[CredentialUse]:
+def _credential_uses(
+    oauth: tuple[OAuthAuth, ...], static_auth: tuple[StaticAuth, ...]
+) -> list[CredentialUse]:
     several = len(oauth) + len(static_auth) > 1
     return [CredentialUse(auth.key, auth.argument, True, (), several) for auth in oauth] + [
         CredentialUse(auth.key, auth.argument, False, (), several) for auth in static_auth
@@ -721,7 +800,9 @@ def _model_class_names(models: tuple[m.Model, ...], auth_classes: list[Identifie
 
 def _doc_pages(class_names: Iterable[Identifier], auth_pages: list[str]) -> dict[Identifier, str]:
     """A distinct doc page name for each class: `OAuthToken` → `o-auth-token`."""
-    unique = UniqueNames(["o_auth_scope_enum", "o_auth_token", *(page.replace("-", "_") for page in auth_pages)])
+    unique = UniqueNames(
+        ["o_auth_scope_enum", "o_auth_token", *(page.replace("-", "_") for page in auth_pages)]
+    )
     pages = {}
     for class_name in class_names:
         pages[class_name] = unique.claim(identifier(snake(class_name), "model")).replace("_", "-")
@@ -827,7 +908,9 @@ def _default(prop: m.Property, types: _TypeNamer, enums: dict[str, EnumClass]) -
 class _TypeNamer:
     """Type annotations for type references, in the models module or qualified as `models.X` elsewhere."""
 
-    def __init__(self, class_names: dict[str, Identifier], attributes: dict[str, dict[str, Identifier]]) -> None:
+    def __init__(
+        self, class_names: dict[str, Identifier], attributes: dict[str, dict[str, Identifier]]
+    ) -> None:
         self.class_names = class_names
         self.attributes = attributes
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator import model, naming, swagger2
 from generator.bundle import bundle
+from generator.config import ProjectSettings
 from generator.format import format_files
 from generator.load import load
 from generator.problems import Problem, Report, Severity, SpecError
@@ -24,8 +25,26 @@ class Result:
     warnings: list[Problem]
 
 
-def generate(spec: Path, package: str | None = None, *, strict: bool = False) -> Result:
-    """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used.
+def generate(
+    spec: Path,
+    package: str | None = None,
+    *,
+    strict: bool = False,
+    project: ProjectSettings = ProjectSettings(),
+) -> Result:
+    """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
+    sdk, warnings = describe(spec, package, strict=strict, project=project)
+    return Result(sdk.package, format_files(render(sdk)), warnings)
+
+
+def describe(
+    spec: Path,
+    package: str | None = None,
+    *,
+    strict: bool = False,
+    project: ProjectSettings = ProjectSettings(),
+) -> tuple[naming.Sdk, list[Problem]]:
+    """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used.
 
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
     the spec is too broken to model, when the violations are reported as the errors they are.
@@ -45,16 +64,21 @@ def generate(spec: Path, package: str | None = None, *, strict: bool = False) ->
             raise
         raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations]) from None
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
-    sdk = naming.name(api, package_name, report)
-    files = format_files(render(sdk))
+    sdk = naming.name(api, package_name, report, project)
     located = [source.locate(warning) for warning in report.warnings]
     # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
-    return Result(package_name, files, list(dict.fromkeys(violations + located)))
+    return sdk, list(dict.fromkeys(violations + located))
 
 
 def generate_to(
-    spec: Path, out: Path, package: str | None = None, *, force: bool = False, strict: bool = False
+    spec: Path,
+    out: Path,
+    package: str | None = None,
+    *,
+    force: bool = False,
+    strict: bool = False,
+    project: ProjectSettings = ProjectSettings(),
 ) -> Result:
-    result = generate(spec, package, strict=strict)
+    result = generate(spec, package, strict=strict, project=project)
     write(result.files, out, keep=spec, force=force)
     return result

@@ -87,6 +87,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "pyproject.toml", "pyproject.toml.j2", {}
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     yield ".generate-sdk", ".generate-sdk.j2", {}
+    yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
         yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
         yield f"doc/models/{auth.scope_enum_page}.md", "doc/models/o-auth-scope-enum.md.j2", {"auth": auth}

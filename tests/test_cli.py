@@ -313,7 +313,7 @@ def test_output_is_required(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit) as exit_info:
         main([str(SPEC)])
     assert exit_info.value.code == 2
-    assert "-o/--output" in capsys.readouterr().err
+    assert "give -o OUT, or set `output` in [tool.generate-sdk]" in capsys.readouterr().err
 
 
 def test_bad_package_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
