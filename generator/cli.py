@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OutputFolderError as error:
+    except (OutputFolderError, SettingsError) as error:
         print(f"generate-sdk: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:

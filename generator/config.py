@@ -29,6 +29,7 @@ _PEP440 = re.compile(
 )
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 _PYTHON = re.compile(r"3\.(1[0-9]|[2-9][0-9])")
+_CLASS = re.compile(r"[A-Z][A-Za-z0-9_]*")
 _EMAIL = re.compile(r"[^@\s<>\"',]+@[^@\s<>\"',]+\.[^@\s<>\"',]+")
 
 
@@ -54,6 +55,8 @@ class ProjectSettings:
     """An SPDX license expression."""
     authors: tuple[Author, ...] | None = None
     repository: str | None = None
+    client_class: str | None = None
+    async_client_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ _KEYS = {
     "license",
     "authors",
     "repository",
+    "client-class",
+    "async-client-class",
 }
 
 
@@ -125,7 +130,11 @@ def _settings(table: Any, path: Path, where: str) -> Settings:
         license=_license(text["license"], path),
         authors=_authors(table.get("authors"), path),
         repository=_checked(text["repository"], re.compile(r"https?://\S+"), "repository", path),
+        client_class=_checked(text["client-class"], _CLASS, "client-class", path),
+        async_client_class=_checked(text["async-client-class"], _CLASS, "async-client-class", path),
     )
+    if project.client_class and project.client_class == project.async_client_class:
+        raise SettingsError(f"{path}: 'client-class' and 'async-client-class' must differ")
     return Settings(
         spec=folder / text["spec"] if text["spec"] else None,
         output=folder / text["output"] if text["output"] else None,
@@ -150,6 +159,8 @@ def _checked(value: str | None, pattern: re.Pattern[str], key: str, path: Path) 
         "version": "a PEP 440 version such as 1.2.0",
         "python": "a Python version of 3.10 or later, such as 3.11",
         "repository": "an http(s) URL",
+        "client-class": "a class name such as AcmeClient",
+        "async-client-class": "a class name such as AsyncAcmeClient",
     }[key]
     raise SettingsError(f"{path}: setting {key!r} is {value!r}; expected {expected}")
 

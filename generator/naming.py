@@ -21,7 +21,7 @@ from typing import Literal
 from urllib.parse import urljoin
 
 from generator import model as m
-from generator.config import MINIMUM_PYTHON, ProjectSettings, is_email, spdx_expression
+from generator.config import MINIMUM_PYTHON, ProjectSettings, SettingsError, is_email, spdx_expression
 from generator.problems import Report
 from generator.untrusted import Identifier, SpecText, python_string
 
@@ -412,6 +412,8 @@ class Sdk:
     distribution: str
     version: str
     publishing: Publishing
+    client_class: Identifier
+    async_client_class: Identifier
     env_prefix: str
     title: SpecText
     api_version: SpecText
@@ -471,7 +473,8 @@ class Sdk:
     @property
     def public_names(self) -> list[str]:
         """The package's `__all__`."""
-        names = ["AsyncClient", "Client", "FileInput", *self.exception_classes, *self.public_auth_classes]
+        names = [self.async_client_class, self.client_class, "FileInput", *self.exception_classes]
+        names += self.public_auth_classes
         return sorted(names + [auth.scope_enum for auth in self.oauth])
 
     @property
@@ -524,7 +527,10 @@ def name(
         for auth in oauth
         for name in (auth.credentials_class, auth.scope_enum, auth.manager_class, auth.async_manager_class)
     ]
-    class_names = _model_class_names(api.models, auth_classes)
+    clients = _client_classes(
+        settings, [*auth_classes, *_AUTH_RUNTIME_CLASSES, *_EXCEPTIONS.values(), "InternalServerError"]
+    )
+    class_names = _model_class_names(api.models, [*auth_classes, *clients])
     pages = _doc_pages(class_names.values(), [auth.scope_enum_page for auth in oauth])
     enums = {
         model.key: _enum(model, class_names[model.key], pages[class_names[model.key]])
@@ -548,6 +554,8 @@ def name(
         distribution=settings.distribution or package.replace("_", "-"),
         version=settings.version or _version(api.version, report),
         publishing=_publishing(api, settings, report),
+        client_class=clients[0],
+        async_client_class=clients[1],
         env_prefix=package.upper(),
         title=api.title,
         api_version=api.version,
@@ -559,6 +567,17 @@ def name(
         models=models,
         enums=tuple(enums.values()),
     )
+
+
+def _client_classes(settings: ProjectSettings, taken: list[str]) -> tuple[Identifier, Identifier]:
+    """The names of the two client classes: `Client` and `AsyncClient`, or those of the settings, which
+    must not take a name the package or its client module uses."""
+    names = Identifier(settings.client_class or "Client"), Identifier(settings.async_client_class or "AsyncClient")
+    reserved = {*taken, *_CLIENT_MODULE_NAMES, *_BUILTINS} - {"Client", "AsyncClient"}
+    for setting, name in zip(("client-class", "async-client-class"), names):
+        if name in reserved or name.endswith("Resource"):
+            raise SettingsError(f"setting {setting!r}: {name!r} is a name the SDK uses already; choose another")
+    return names
 
 
 def _publishing(api: m.Api, settings: ProjectSettings, report: Report) -> Publishing:
@@ -626,6 +645,8 @@ _AUTH_RUNTIME_CLASSES = (
     "Client",
     "AsyncClient",
 )
+# Names the client module imports, besides the auth classes and the resource classes.
+_CLIENT_MODULE_NAMES = ("Mapping", "TracebackType", "TYPE_CHECKING", "FileInput")
 _OAUTH_RUNTIME_CLASSES = (
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",

@@ -271,3 +271,48 @@ def test_pre_commit_hooks_regenerate_and_check(tmp_path: Path) -> None:
     assert _try_repo(repo, "generate-sdk", home).returncode == 0
     assert _try_repo(repo, "generate-sdk-check", home).returncode == 0
     assert _git(repo, "commit", "-q", "-m", "Rename listItems").returncode == 0
+
+
+def test_client_class_names_from_the_settings(project: Path) -> None:
+    with (project / "pyproject.toml").open("a") as settings:
+        settings.write('client-class = "AcmeClient"\nasync-client-class = "AcmeAsyncClient"\n')
+    assert main([]) == 0
+    script = (
+        "import httpccg, inspect\n"
+        "client = httpccg.AcmeClient(base_url='http://127.0.0.1:9')\n"
+        "with client as entered: assert entered is client\n"
+        "assert inspect.iscoroutinefunction(httpccg.AcmeAsyncClient.aclose)\n"
+        "assert not hasattr(httpccg, 'Client') and not hasattr(httpccg, 'AsyncClient')\n"
+        "print(sorted(httpccg.__all__))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=project / "sdk", capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "'AcmeAsyncClient', 'AcmeClient'" in run.stdout
+    readme = (project / "sdk" / "README.md").read_text()
+    assert "client = AcmeClient(" in readme and "AcmeAsyncClient.from_environment()" in readme
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(project / ".mypy"), "httpccg"],
+        cwd=project / "sdk",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('client-class = "acme"', "setting 'client-class' is 'acme'; expected a class name"),
+        ('client-class = "OAuthToken"', "setting 'client-class': 'OAuthToken' is a name the SDK uses already"),
+        ('client-class = "ItemsResource"', "setting 'client-class': 'ItemsResource' is a name the SDK uses already"),
+        ('async-client-class = "Client"', "'client-class' and 'async-client-class' must differ"),
+    ],
+)
+def test_client_class_names_are_checked(
+    project: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    (project / "pyproject.toml").write_text(SETTINGS + ('client-class = "Client"\n' if "must differ" in message else "") + line + "\n")
+    assert main([]) == 2
+    assert message in capsys.readouterr().err
+    assert not (project / "sdk").exists()

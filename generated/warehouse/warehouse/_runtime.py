@@ -46,7 +46,7 @@ _logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
-"""The timeout of the httpx2 client a Client creates for itself."""
+"""The timeout of the httpx2 client a `Client` creates for itself."""
 
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
 
