@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,3 +15,7 @@ pytest_plugins = ["support.server"]
 # The tests call the committed golden SDK, so what they prove holds for what users get.
 if str(GOLDEN_HTTPCCG) not in sys.path:
     sys.path.insert(0, str(GOLDEN_HTTPCCG))
+
+# Generation caches black's output; the suite keeps its cache to itself (the user's stays untouched)
+# and shares it between its tests and the processes they start.
+os.environ.setdefault("GENERATE_SDK_CACHE", tempfile.mkdtemp(prefix="generate-sdk-cache-"))

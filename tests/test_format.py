@@ -1,0 +1,80 @@
+"""The format stage: black's output for every Python file, the same whether it comes from the cache, from
+worker processes or from black in this process."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+from conftest import ROOT
+from generator import format as format_stage
+from generator.pipeline import generate
+from generator.render import OutputFile
+
+SPEC = ROOT / "specs" / "warehouse.yaml"
+
+
+@pytest.fixture
+def unformatted(monkeypatch: pytest.MonkeyPatch) -> list[OutputFile]:
+    """The warehouse SDK's files as rendered, before black."""
+    rendered: list[OutputFile] = []
+    monkeypatch.setenv(format_stage.CACHE_VARIABLE, "off")
+    monkeypatch.setattr("generator.pipeline.format_files", lambda files: rendered.extend(files) or files)
+    generate(SPEC)
+    return rendered
+
+
+def _python(files: list[OutputFile]) -> dict[PurePosixPath, str]:
+    return {file.path: file.text for file in files if file.path.suffix == ".py"}
+
+
+def test_cache_parallel_and_serial_give_black_s_output(
+    unformatted: list[OutputFile], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(format_stage.CACHE_VARIABLE, "off")
+    serial = format_stage.format_files(unformatted, parallel_lines=10**9)
+    parallel = format_stage.format_files(unformatted, parallel_lines=0)
+    monkeypatch.setenv(format_stage.CACHE_VARIABLE, str(tmp_path / "cache"))
+    cold = format_stage.format_files(unformatted)
+    [folder] = (tmp_path / "cache").iterdir()
+    entries = sorted(folder.iterdir())
+    assert len(entries) == len(_python(unformatted))  # one entry per Python file
+    warm = format_stage.format_files(unformatted)
+    assert _python(serial) == _python(parallel) == _python(cold) == _python(warm)
+    assert _python(serial) != _python(unformatted)  # black did change something
+    assert [file for file in serial if file.path.suffix != ".py"] == [
+        file for file in unformatted if file.path.suffix != ".py"
+    ]
+    assert sorted(folder.iterdir()) == entries  # a warm run adds nothing
+
+
+def test_a_warm_cache_is_read_instead_of_running_black(
+    unformatted: list[OutputFile], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(format_stage.CACHE_VARIABLE, str(tmp_path))
+    format_stage.format_files(unformatted)
+    calls: list[str] = []
+    monkeypatch.setattr(format_stage, "_format_text", lambda text: calls.append(text) or (True, text))
+    format_stage.format_files(unformatted)
+    assert calls == []
+    changed = [OutputFile(unformatted[0].path, unformatted[0].text), *unformatted[1:]]
+    python = next(index for index, file in enumerate(changed) if file.path.suffix == ".py")
+    changed[python] = OutputFile(changed[python].path, changed[python].text + "\nX = 1\n")
+    format_stage.format_files(changed)
+    assert calls == [changed[python].text]  # only the changed file is formatted
+
+
+@pytest.mark.parametrize("parallel_lines", [0, 10**9])
+def test_invalid_python_names_the_file(parallel_lines: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(format_stage.CACHE_VARIABLE, "off")
+    files = [OutputFile(PurePosixPath("pkg/ok.py"), "x=1\n"), OutputFile(PurePosixPath("pkg/bad.py"), "def (:\n")]
+    with pytest.raises(format_stage.FormatError, match="generated pkg/bad.py is not valid Python"):
+        format_stage.format_files(files, parallel_lines=parallel_lines)
+
+
+def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(format_stage.CACHE_VARIABLE, str(blocker / "cache"))
+    [file] = format_stage.format_files([OutputFile(PurePosixPath("m.py"), "x=1\n")])
+    assert file.text == "x = 1\n"
