@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from generator import __version__, config, diff
 from generator.check import stale_files
 from generator.config import Settings, SettingsError
 from generator.naming import package_name_is_free
-from generator.pipeline import describe, generate
+from generator.pipeline import Progress, describe, generate
 from generator.problems import Problem, SpecError, printable
 from generator.untrusted import Identifier
 from generator.write import OutputFolderError, write
@@ -152,7 +153,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             )
             return EXIT_STALE
         return EXIT_OK
-    result = generate(settings.spec, settings.package_name, strict=args.strict, project=settings.project)
+    result = generate(
+        settings.spec, settings.package_name, strict=args.strict, project=settings.project, progress=_progress()
+    )
     changed = stale_files(result.files, settings.output) if args.fail_on_change else []
     write(result.files, settings.output, keep=settings.spec, force=args.force)
     _print_warnings(result.warnings)
@@ -161,6 +164,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(changed)} files changed: {', '.join(changed)}", file=sys.stderr)
         return EXIT_STALE
     return EXIT_OK
+
+
+def _progress() -> Progress:
+    """On a terminal, each stage as it ends, with the time since the start; elsewhere nothing (the
+    summary line at the end says what was made)."""
+    if not sys.stderr.isatty():
+        return lambda message: None
+    start = time.monotonic()
+    return lambda message: print(f"generate-sdk: {time.monotonic() - start:5.1f}s {message}", file=sys.stderr)
 
 
 def _print_warnings(warnings: list[Problem]) -> None:

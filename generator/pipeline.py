@@ -3,6 +3,7 @@ format → write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,11 +12,19 @@ from generator.bundle import bundle
 from generator.config import ProjectSettings
 from generator.format import format_files
 from generator.load import load
-from generator.problems import Problem, Report, Severity, SpecError
+from generator.problems import Problem, Report, Severity, SpecError, printable
 from generator.render import OutputFile, render
 from generator.untrusted import Identifier
 from generator.validate import validate
 from generator.write import write
+
+
+Progress = Callable[[str], None]
+"""Told what each stage did, for a person watching a long generation."""
+
+
+def _quiet(message: str) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,16 @@ def generate(
     *,
     strict: bool = False,
     project: ProjectSettings = ProjectSettings(),
+    progress: Progress = _quiet,
 ) -> Result:
     """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
-    sdk, warnings = describe(spec, package, strict=strict, project=project)
-    return Result(sdk.package, format_files(render(sdk)), warnings)
+    sdk, warnings = describe(spec, package, strict=strict, project=project, progress=progress)
+    rendered = render(sdk)
+    progress(f"rendered {len(rendered)} files")
+    formatted = format_files(rendered)
+    lines = sum(file.text.count("\n") for file in formatted if file.path.suffix == ".py")
+    progress(f"formatted {lines} lines of Python")
+    return Result(sdk.package, formatted, warnings)
 
 
 def describe(
@@ -43,6 +58,7 @@ def describe(
     *,
     strict: bool = False,
     project: ProjectSettings = ProjectSettings(),
+    progress: Progress = _quiet,
 ) -> tuple[naming.Sdk, list[Problem]]:
     """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used.
 
@@ -50,7 +66,9 @@ def describe(
     the spec is too broken to model, when the violations are reported as the errors they are.
     """
     source = bundle(load(spec))
+    progress(f"loaded {printable(str(spec))}")
     violations = validate(source)
+    progress(f"validated: {len(violations)} violations of the OpenAPI schema")
     if strict and violations:
         raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations])
     report = Report()
@@ -65,6 +83,7 @@ def describe(
         raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations]) from None
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
     sdk = naming.name(api, package_name, report, project)
+    progress(f"modelled {len(api.operations)} operations and {len(api.models)} models")
     located = [source.locate(warning) for warning in report.warnings]
     # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
     return sdk, list(dict.fromkeys(violations + located))

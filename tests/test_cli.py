@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -634,3 +635,35 @@ def test_other_flows_and_undeclared_scopes_are_warned(tmp_path: Path, capsys: py
     assert "warning: /components/securitySchemes/ClientCredentialsAuth/flows: only the clientCredentials flow is used; authorizationCode not handled" in stderr
     assert "warning: /paths/~1items/post: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
     assert "granting `admin_scope`" in (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()
+
+
+def test_progress_on_a_terminal_and_one_line_elsewhere(tmp_path: Path) -> None:
+    """On a terminal each stage reports as it ends; piped, only the summary line is printed."""
+
+
+    command = [sys.executable, "-m", "generator", str(SPEC), "-o", str(tmp_path / "tty")]
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(command, stdout=secondary, stderr=secondary, cwd=ROOT)
+    os.close(secondary)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(primary)
+    lines = output.decode().splitlines()
+    stages = [line.split("s ", 1)[1] for line in lines if line.startswith("generate-sdk: ")]
+    assert [stage.split()[0] for stage in stages] == ["loaded", "validated:", "modelled", "rendered", "formatted"]
+    assert "modelled 5 operations and 5 models" in stages
+
+    piped = subprocess.run(
+        [sys.executable, "-m", "generator", str(SPEC), "-o", str(tmp_path / "piped")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert piped.returncode == 0 and "generate-sdk: " not in piped.stderr
+    assert piped.stdout.splitlines() == [f"generated httpccg (25 files) in {tmp_path / 'piped'}"]
