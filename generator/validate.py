@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import itertools
+import json
+from pathlib import Path
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
 from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from referencing.exceptions import Unresolvable
 
+from generator.cache import Cache
 from generator.load import Source
 from generator.problems import Problem, Severity, SpecError, pointer_of
 
@@ -24,6 +29,25 @@ def validate(source: Source) -> list[Problem]:
     SpecError for what no client can be generated from: an unknown OpenAPI version, an unresolvable $ref.
     """
     validator_class = _validator_for(source)
+    document = json.dumps(source.data, default=str)
+    cached = _cache().get(document)
+    if cached is None:
+        problems = _violations(source, validator_class)
+        _cache().put(document, json.dumps([[problem.pointer, problem.message] for problem in problems]))
+    else:
+        problems = [Problem(Severity.WARNING, pointer, message) for pointer, message in json.loads(cached)]
+    return _unique([source.locate(problem) for problem in problems])
+
+
+def _cache() -> Cache:
+    """Validation takes seconds on large documents; its result depends on the document, the validator and
+    this module only."""
+    module = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return Cache.from_environment(f"validation-{importlib.metadata.version('openapi-spec-validator')}-{module}")
+
+
+def _violations(source: Source, validator_class: Any) -> list[Problem]:
+    """The violations, each at its JSON pointer; raises a SpecError when the document cannot be checked."""
     try:
         errors = list(itertools.islice(validator_class(source.data).iter_errors(), _MAX_ERRORS))
     except RecursionError:
@@ -33,7 +57,7 @@ def validate(source: Source) -> list[Problem]:
         if cycle is None:
             raise
         message = f"the document cannot be checked against the OpenAPI schema: $ref cycle {cycle[1]}"
-        return [source.locate(Problem(Severity.WARNING, cycle[0], f"not valid OpenAPI: {message}"))]
+        return [Problem(Severity.WARNING, cycle[0], f"not valid OpenAPI: {message}")]
     except Unresolvable as error:
         message = f"cannot resolve $ref {error.ref!r}"
         raise SpecError([source.locate(Problem(Severity.ERROR, "", message))]) from None
@@ -48,7 +72,7 @@ def validate(source: Source) -> list[Problem]:
     # Some errors about schema objects carry a path relative to the schema, which cannot be located;
     # each comes with a twin that has the full path, so they are left out when there is one.
     located = [error for error in errors if not error.absolute_path or error.absolute_path[0] in source.data]
-    return _unique([source.locate(_problem(error)) for error in (located or errors)])
+    return [_problem(error) for error in (located or errors)]
 
 
 def _validator_for(source: Source) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from conftest import ROOT
 from generator import format as format_stage
+from generator.cache import CACHE_VARIABLE
 from generator.pipeline import generate
 from generator.render import OutputFile
 
@@ -18,7 +19,7 @@ SPEC = ROOT / "specs" / "warehouse.yaml"
 def unformatted(monkeypatch: pytest.MonkeyPatch) -> list[OutputFile]:
     """The warehouse SDK's files as rendered, before black."""
     rendered: list[OutputFile] = []
-    monkeypatch.setenv(format_stage.CACHE_VARIABLE, "off")
+    monkeypatch.setenv(CACHE_VARIABLE, "off")
     monkeypatch.setattr("generator.pipeline.format_files", lambda files: rendered.extend(files) or files)
     generate(SPEC)
     return rendered
@@ -31,10 +32,10 @@ def _python(files: list[OutputFile]) -> dict[PurePosixPath, str]:
 def test_cache_parallel_and_serial_give_black_s_output(
     unformatted: list[OutputFile], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(format_stage.CACHE_VARIABLE, "off")
+    monkeypatch.setenv(CACHE_VARIABLE, "off")
     serial = format_stage.format_files(unformatted, parallel_lines=10**9)
     parallel = format_stage.format_files(unformatted, parallel_lines=0)
-    monkeypatch.setenv(format_stage.CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
     cold = format_stage.format_files(unformatted)
     [folder] = (tmp_path / "cache").iterdir()
     entries = sorted(folder.iterdir())
@@ -51,7 +52,7 @@ def test_cache_parallel_and_serial_give_black_s_output(
 def test_a_warm_cache_is_read_instead_of_running_black(
     unformatted: list[OutputFile], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(format_stage.CACHE_VARIABLE, str(tmp_path))
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path))
     format_stage.format_files(unformatted)
     calls: list[str] = []
     monkeypatch.setattr(format_stage, "_format_text", lambda text: calls.append(text) or (True, text))
@@ -66,7 +67,7 @@ def test_a_warm_cache_is_read_instead_of_running_black(
 
 @pytest.mark.parametrize("parallel_lines", [0, 10**9])
 def test_invalid_python_names_the_file(parallel_lines: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(format_stage.CACHE_VARIABLE, "off")
+    monkeypatch.setenv(CACHE_VARIABLE, "off")
     files = [OutputFile(PurePosixPath("pkg/ok.py"), "x=1\n"), OutputFile(PurePosixPath("pkg/bad.py"), "def (:\n")]
     with pytest.raises(format_stage.FormatError, match="generated pkg/bad.py is not valid Python"):
         format_stage.format_files(files, parallel_lines=parallel_lines)
@@ -75,6 +76,6 @@ def test_invalid_python_names_the_file(parallel_lines: int, monkeypatch: pytest.
 def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(format_stage.CACHE_VARIABLE, str(blocker / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(blocker / "cache"))
     [file] = format_stage.format_files([OutputFile(PurePosixPath("m.py"), "x=1\n")])
     assert file.text == "x = 1\n"
