@@ -24,7 +24,23 @@ class Result:
     warnings: list[Problem]
 
 
+_TOO_DEEP = (
+    "the schemas nest too deeply through $refs, or contain themselves through allOf/anyOf/oneOf, "
+    "for generate-sdk to follow"
+)
+
+
 def generate(spec: Path, package: str | None = None, *, strict: bool = False) -> Result:
+    """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
+    try:
+        return _generate(spec, package, strict=strict)
+    except RecursionError:
+        # Within the document's nesting limit, references can still chain deeper than the validator and
+        # the model stage can recurse.
+        raise SpecError([Problem(Severity.ERROR, "", _TOO_DEEP, str(spec))]) from None
+
+
+def _generate(spec: Path, package: str | None, *, strict: bool) -> Result:
     """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used.
 
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless

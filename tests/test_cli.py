@@ -542,34 +542,92 @@ def test_unsupported_features_are_warnings(tmp_path: Path, capsys: pytest.Captur
 # --- internal errors: exit 1 ----------------------------------------------------------------------------
 
 
-def _deeply_nested_spec(tmp_path: Path) -> Path:
-    """A valid spec whose schema nests 400 arrays: the validator's recursion overflows the stack.
-
-    This is a generator limitation (any input that reaches the internal-error path is one); if it is
-    fixed, provoke the path with another input, such as a schema description ending in three quotes.
-    """
-    data = yaml.safe_load(SPEC_TEXT)
-    schema: dict[str, object] = {"type": "string"}
-    for _ in range(400):
-        schema = {"type": "array", "items": schema}
-    data["components"]["schemas"]["Deep"] = {"type": "object", "properties": {"deep": schema}}
-    path = tmp_path / "deep.json"
-    path.write_text(json.dumps(data))
-    return path
+class PlantedFault(Exception):
+    """Stands for a bug in the generator: no spec should reach the internal-error path."""
 
 
-def test_internal_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    spec = _deeply_nested_spec(tmp_path)
-    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+def _fail_rendering(*args: object, **kwargs: object) -> None:
+    raise PlantedFault("a planted fault\nwith a second line")
+
+
+# Loaded by the console script's Python at start-up: the render stage fails as a bug would.
+FAULT_SITECUSTOMIZE = """
+import generator.pipeline
+
+
+def _fail_rendering(*args, **kwargs):
+    raise RuntimeError("a planted fault")
+
+
+generator.pipeline.render = _fail_rendering
+"""
+
+
+def test_internal_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.pipeline.render", _fail_rendering)
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
     assert code == 1
-    assert "internal error" in stderr
+    assert stderr.startswith("generate-sdk: internal error: PlantedFault: a planted fault\\nwith a second line\n")
     assert "please report" in stderr
     assert "Traceback" not in stderr
     assert len(stderr.splitlines()) == 2
-    assert not (tmp_path / "sdk").exists()
+    assert not out.exists()
     # --debug shows the exception instead.
-    with pytest.raises(RecursionError):
-        main([str(spec), "-o", str(tmp_path / "sdk"), "--debug"])
+    with pytest.raises(PlantedFault):
+        main([str(SPEC), "-o", str(out), "--debug"])
+    assert not out.exists()
+
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "generate-sdk"
+needs_console_script = pytest.mark.skipif(
+    not CONSOLE_SCRIPT.is_file(), reason=f"the console script is not installed at {CONSOLE_SCRIPT}"
+)
+
+
+@needs_console_script
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+def test_internal_error_from_the_console_script(tmp_path: Path, debug: bool) -> None:
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    (faults / "sitecustomize.py").write_text(FAULT_SITECUSTOMIZE)
+    out = tmp_path / "sdk"
+    result = subprocess.run(
+        [str(CONSOLE_SCRIPT), str(SPEC), "-o", str(out), *(["--debug"] if debug else [])],
+        cwd=tmp_path,
+        env={**SUBPROCESS_ENV, "PYTHONPATH": os.pathsep.join([str(faults), str(ROOT)])},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert not out.exists()
+    if debug:
+        assert "Traceback (most recent call last)" in result.stderr
+        assert result.stderr.rstrip().endswith("RuntimeError: a planted fault")
+    else:
+        assert result.stderr.splitlines() == [
+            "generate-sdk: internal error: RuntimeError: a planted fault",
+            "This is a bug in generate-sdk; please report it with the spec (run with --debug for details).",
+        ]
+
+
+@needs_console_script
+def test_bad_input_from_the_console_script(tmp_path: Path) -> None:
+    """Exit 2 with a located line, no traceback, through the installed command."""
+    spec = write_spec(tmp_path, SPEC_TEXT + "x-deep: " + "[" * 100 + "]" * 100 + "\n")
+    result = subprocess.run(
+        [str(CONSOLE_SCRIPT), str(spec), "-o", str(tmp_path / "sdk")],
+        cwd=tmp_path,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    [problem] = parsed_lines(result.stderr)
+    assert "nests deeper than" in problem["message"]
+    assert not (tmp_path / "sdk").exists()
 
 
 # --- folder and name guards -----------------------------------------------------------------------------
