@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         "--package-name", type=_package_name, help="the Python package name (default: from info.title)"
     )
     parser.add_argument(
-        "--force", action="store_true", help="replace an output folder generate-sdk did not create"
+        "--force",
+        action="store_true",
+        help="generate into an output folder generate-sdk did not create (its files are kept and reported)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat every violation of the OpenAPI schema as an error"
@@ -74,5 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     for warning in result.warnings:
         print(warning, file=sys.stderr)
+    for found in result.found_files:
+        print(f"generate-sdk: warning: {printable(f'{args.output}{os.sep}{found}')}", file=sys.stderr)
     print(f"generated {result.package} ({len(result.files)} files) in {args.output}")
     return EXIT_OK

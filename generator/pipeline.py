@@ -3,7 +3,7 @@ format → write."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import model, naming, swagger2
@@ -22,6 +22,8 @@ class Result:
     package: Identifier
     files: list[OutputFile]
     warnings: list[Problem]
+    found_files: list[str] = field(default_factory=list)
+    """A warning for each file found in the output folder that generate-sdk did not make."""
 
 
 _TOO_DEEP = (
@@ -72,5 +74,5 @@ def generate_to(
     spec: Path, out: Path, package: str | None = None, *, force: bool = False, strict: bool = False
 ) -> Result:
     result = generate(spec, package, strict=strict)
-    write(result.files, out, keep=spec, force=force)
-    return result
+    found_files = write(result.files, out, keep=spec, force=force)
+    return replace(result, found_files=found_files)

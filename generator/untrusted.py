@@ -65,6 +65,17 @@ class Identifier(str):
         return super().__new__(cls, value)
 
 
+WINDOWS_DEVICE_NAMES: Final = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{number}" for port in ("COM", "LPT") for number in "123456789¹²³"}
+)
+"""Names Windows keeps for devices: a file named so, with any extension, cannot be created or read."""
+
+
+def is_windows_device_name(segment: str) -> bool:
+    """Whether a file or folder name means a device on Windows (`con`, `aux.py`, `LPT1.tar.gz`)."""
+    return segment.split(".")[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES
+
+
 def _escape_char(ch: str) -> str:
     code = ord(ch)
     if code < 0x100:

@@ -39,12 +39,12 @@ def previous_output(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
 
 
-def refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: Path, *messages: str
-) -> list[str]:
+def refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: Path, *messages: str) -> list[str]:
     """Run the generator on a spec that must be refused: exit 2, every message on stderr, `-o` untouched,
     within SECONDS and PEAK_BYTES of Python memory. The error lines."""
     out, before = previous_output(tmp_path)
@@ -102,7 +102,9 @@ def test_yaml_alias_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_yaml_merge_key_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`<<` merges copy the merged mappings while the document is built: 40 lines double 40 times."""
-    lines = ["m0: &m0 {a: 1, b: 2}"] + [f"m{n}: &m{n} {{<<: [*m{n - 1}, *m{n - 1}], k{n}: 1}}" for n in range(1, 41)]
+    lines = ["m0: &m0 {a: 1, b: 2}"] + [
+        f"m{n}: &m{n} {{<<: [*m{n - 1}, *m{n - 1}], k{n}: 1}}" for n in range(1, 41)
+    ]
     spec = write(tmp_path, "merge.yaml", SPEC_TEXT + "x-merge:\n" + "".join(f"  {line}\n" for line in lines))
     refused(tmp_path, capsys, spec, "the document expands to more than")
 
@@ -217,14 +219,23 @@ def test_schema_ref_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_schema_referring_to_itself(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    spec, _ = _with_components(tmp_path, "schemas", {"A": {"$ref": "#/components/schemas/A"}}, "#/components/schemas/A")
-    refused(tmp_path, capsys, spec, "/components/schemas/A: $ref cycle: #/components/schemas/A -> #/components/schemas/A")
+    spec, _ = _with_components(
+        tmp_path, "schemas", {"A": {"$ref": "#/components/schemas/A"}}, "#/components/schemas/A"
+    )
+    refused(
+        tmp_path,
+        capsys,
+        spec,
+        "/components/schemas/A: $ref cycle: #/components/schemas/A -> #/components/schemas/A",
+    )
 
 
 def test_parameter_ref_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     parameters = {"P": {"$ref": "#/components/parameters/Q"}, "Q": {"$ref": "#/components/parameters/P"}}
     spec, _ = _with_components(tmp_path, "parameters", parameters, "#/components/parameters/P")
-    refused(tmp_path, capsys, spec, "/paths/~1items/get/parameters/3: $ref cycle: #/components/parameters/P -> ")
+    refused(
+        tmp_path, capsys, spec, "/paths/~1items/get/parameters/3: $ref cycle: #/components/parameters/P -> "
+    )
 
 
 def test_path_item_referring_to_itself(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -266,13 +277,17 @@ def test_schemas_nested_through_refs_beyond_what_can_be_followed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """300 schemas, each an array of the next: every file is shallow, the type is 300 arrays deep."""
-    chain = {f"C{n}": {"type": "array", "items": {"$ref": f"#/components/schemas/C{n + 1}"}} for n in range(300)}
+    chain = {
+        f"C{n}": {"type": "array", "items": {"$ref": f"#/components/schemas/C{n + 1}"}} for n in range(300)
+    }
     chain["C300"] = {"type": "string"}
     spec, _ = _with_components(tmp_path, "schemas", chain, "#/components/schemas/C0")
     refused(tmp_path, capsys, spec, f"{spec}: error: /: the schemas nest too deeply through $refs")
 
 
-def test_schemas_that_contain_themselves_through_all_of(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_schemas_that_contain_themselves_through_all_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     schemas = {
         "A": {"allOf": [{"$ref": "#/components/schemas/B"}]},
         "B": {"allOf": [{"$ref": "#/components/schemas/A"}]},
@@ -285,7 +300,9 @@ def test_schemas_that_contain_themselves_through_all_of(tmp_path: Path, capsys: 
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
-def test_a_symlink_out_of_the_spec_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_symlink_out_of_the_spec_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The folder check looks at where a file really is, not at the path the spec wrote."""
     secret = tmp_path / "secret.yaml"
     secret.write_text("type: string\ndescription: a file outside the spec's folder\n")
