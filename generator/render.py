@@ -94,9 +94,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "pyproject.toml", "pyproject.toml.j2", {}
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     for auth in sdk.oauth:
-        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {
-            "auth": auth
-        }
+        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
         yield f"doc/models/{auth.scope_enum_page}.md", "doc/models/o-auth-scope-enum.md.j2", {"auth": auth}
     for static in sdk.static_auth:
         yield f"doc/auth/{static.doc_page}.md", "doc/auth/static.md.j2", {"static": static}
