@@ -42,7 +42,7 @@ from generator.pipeline import generate_to
 from generator.problems import Report, SpecError
 from generator.untrusted import Identifier
 
-EXAMPLES = 60
+EXAMPLES = 40
 SENTINEL = Path(tempfile.gettempdir()) / f"generate-sdk-planted-{os.getpid()}"
 _CODE = f"__import__('pathlib').Path({str(SENTINEL)!r}).touch()"
 
