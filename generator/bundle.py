@@ -51,6 +51,8 @@ _IN_OBJECT: dict[str, Kind] = {
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 _NOT_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_ERRORS = 50
+MAX_REF_CHAIN = 32
+"""The most `$ref`s followed from one reference to the object it finally names."""
 
 
 def bundle(source: Source) -> Source:
@@ -59,9 +61,30 @@ def bundle(source: Source) -> Source:
     data = bundler.document()
     if bundler.problems:
         raise SpecError(list(dict.fromkeys(bundler.problems))[:_MAX_ERRORS])
-    if not bundler.origins:
-        return source
-    return Source(source.path, source.text, data, origins=bundler.origins)
+    bundled = Source(source.path, source.text, data, origins=bundler.origins) if bundler.origins else source
+    broken = [bundled.locate(problem) for problem in _broken_chains(bundled.data, bundler.references)]
+    if broken:
+        raise SpecError(broken[:_MAX_ERRORS])
+    return bundled
+
+
+def _broken_chains(data: dict[str, Any], references: dict[str, str]) -> list[Problem]:
+    """A problem for each `$ref` whose chain of references to references comes back on itself or is longer
+    than MAX_REF_CHAIN: readers of the spec would follow it forever."""
+    problems = []
+    for pointer, ref in references.items():
+        chain = [ref]
+        while chain[-1][1:] in references:  # the target is itself a reference
+            chain.append(references[chain[-1][1:]])
+            if chain[-1] in chain[:-1]:
+                message = f"$ref cycle: {' -> '.join(chain)}"
+            elif len(chain) > MAX_REF_CHAIN:
+                message = f"$ref {ref!r} starts a chain of more than {MAX_REF_CHAIN} references"
+            else:
+                continue
+            problems.append(Problem(Severity.ERROR, pointer, message))
+            break
+    return problems
 
 
 class _Bundler:
@@ -77,6 +100,8 @@ class _Bundler:
         self.inlining: list[tuple[Path, str]] = []
         self.origins: dict[str, tuple[Source, str]] = {}
         self.problems: list[Problem] = []
+        self.references: dict[str, str] = {}
+        """The pointer and local `$ref` of every reference left in the bundle."""
 
     def document(self) -> dict[str, Any]:
         self._adopt_component_references()
@@ -86,6 +111,10 @@ class _Bundler:
             for part in self.section[:-1]:
                 parent = parent.setdefault(part, {})
             parent[self.section[-1]] = {**(parent.get(self.section[-1]) or {}), **self.external_schemas}
+            for key, schema in self.external_schemas.items():  # `Pet: {$ref: pet.yaml}` became the schema
+                pointer = pointer_of(*self.section, key)
+                if pointer in self.references and not _refers(schema, self.references[pointer]):
+                    del self.references[pointer]
         return data
 
     def _adopt_component_references(self) -> None:
@@ -127,11 +156,14 @@ class _Bundler:
             return value
         target_source, fragment, content = target
         if target_source is self.root:
-            return {**value, "$ref": "#" + fragment}
-        if kind == "schema":
-            key = self._schema_key(target_source, fragment, content)
-            return {**value, "$ref": "#" + pointer_of(*self.section, key)}
-        return self._inline(value, kind, (source, pointer), target, out)
+            self.references[out] = "#" + fragment
+        elif kind == "schema":
+            self.references[out] = "#" + pointer_of(
+                *self.section, self._schema_key(target_source, fragment, content)
+            )
+        else:
+            return self._inline(value, kind, (source, pointer), target, out)
+        return {**value, "$ref": self.references[out]}
 
     def _target(self, ref: str, source: Source, pointer: str) -> tuple[Source, str, Any] | None:
         """The file, JSON pointer and content a `$ref` names; None, with a problem recorded, when it cannot."""
@@ -234,6 +266,10 @@ class _Bundler:
 
     def _fail(self, source: Source, pointer: str, message: str) -> None:
         self.problems.append(source.locate(Problem(Severity.ERROR, pointer, message)))
+
+
+def _refers(value: Any, ref: str) -> bool:
+    return isinstance(value, dict) and value.get("$ref") == ref
 
 
 def _kind_of(kind: Kind, key: str) -> Kind:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -52,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         "--package-name", type=_package_name, help="the Python package name (default: from info.title)"
     )
     parser.add_argument(
-        "--force", action="store_true", help="replace an output folder generate-sdk did not create"
+        "--force",
+        action="store_true",
+        help="generate into an output folder generate-sdk did not create (its files are kept and reported)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat every violation of the OpenAPI schema as an error"
@@ -157,8 +160,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         settings.spec, settings.package_name, strict=args.strict, project=settings.project, progress=_progress()
     )
     changed = stale_files(result.files, settings.output) if args.fail_on_change else []
-    write(result.files, settings.output, keep=settings.spec, force=args.force)
+    found_files = write(result.files, settings.output, keep=settings.spec, force=args.force)
     _print_warnings(result.warnings)
+    for found in found_files:
+        print(f"generate-sdk: warning: {printable(f'{settings.output}{os.sep}{found}')}", file=sys.stderr)
     print(f"generated {result.package} ({len(result.files)} files) in {settings.output}")
     if changed:
         print(f"{len(changed)} files changed: {', '.join(changed)}", file=sys.stderr)

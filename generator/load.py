@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from generator.problems import Problem, Severity, SpecError
+from generator.problems import Problem, Severity, SpecError, pointer_of
 
 try:  # libyaml is much faster; the pure-Python loader gives identical results
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -113,9 +113,22 @@ def _child(node: yaml.Node, part: str) -> yaml.Node | None:
     return None
 
 
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""The largest spec file read; the largest published specs we know are a few megabytes."""
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists; published specs nest about 35 deep, and deeper documents
+would exhaust the recursion of the stages that read them."""
+MAX_VALUES = 2_000_000
+"""The most values (mappings, lists, keys and scalars) a YAML file may hold once its aliases are
+expanded: ten times the largest published spec we know, far below what would exhaust memory."""
+
+
 def load(path: Path) -> Source:
     """Read and parse a YAML or JSON spec; a file that cannot be read or parsed is a SpecError."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _error(path, f"the spec is {size} bytes; generate-sdk reads at most {MAX_FILE_BYTES}")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise _error(path, f"cannot read the spec: {error}") from None
@@ -127,18 +140,102 @@ def load(path: Path) -> Source:
 
 def _parse(path: Path, text: str) -> Any:
     if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise _error(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+        return _parse_json(path, text)
+    loader = _SpecLoader(text)
     try:
-        return yaml.load(text, Loader=_SpecLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(path, node)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         raise _error(path, f"invalid YAML: {error.problem}", line, column) from None
     except yaml.YAMLError as error:
         raise _error(path, f"invalid YAML: {error}") from None
+    except RecursionError:  # the pure-Python loader recurses once per level
+        raise _error(path, _too_deep()) from None
+    finally:
+        loader.dispose()
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _error(path, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    except RecursionError:
+        raise _error(path, _too_deep()) from None
+    too_deep = _first_too_deep(data, "", 1)
+    if too_deep is not None:
+        source = Source(path=path, text=text, data={})
+        raise SpecError([source.locate(Problem(Severity.ERROR, too_deep, _too_deep()))])
+    return data
+
+
+def _first_too_deep(value: Any, pointer: str, depth: int) -> str | None:
+    """The pointer of the first value nested deeper than MAX_DEPTH, if any."""
+    if isinstance(value, dict):
+        children: Any = value.items()
+    elif isinstance(value, list):
+        children = enumerate(value)
+    else:
+        return None
+    if depth > MAX_DEPTH:
+        return pointer
+    for key, child in children:
+        found = _first_too_deep(child, pointer + pointer_of(key), depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _check_size(path: Path, root: yaml.Node) -> None:
+    """Refuse a YAML document too deep, or too big once its aliases are expanded, before building it:
+    a few lines of nested aliases (a "billion laughs") would otherwise expand to billions of values
+    in the stages that walk the data."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if isinstance(node, yaml.ScalarNode):
+            return 1
+        if depth > MAX_DEPTH:
+            raise _node_error(path, node, _too_deep())
+        if id(node) in in_progress:
+            raise _node_error(
+                path, node, "an alias refers to a node that contains it; the document would be infinite"
+            )
+        in_progress.add(id(node))
+        children = (
+            [part for pair in node.value for part in pair]
+            if isinstance(node, yaml.MappingNode)
+            else node.value
+        )
+        total = 1 + sum(size(child, depth + 1) for child in children)
+        in_progress.discard(id(node))
+        if total > MAX_VALUES:
+            raise _node_error(
+                path,
+                node,
+                f"the document expands to more than {MAX_VALUES} values (through aliases?); "
+                "generate-sdk reads at most that many",
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root, 1)
+
+
+def _too_deep() -> str:
+    return f"the document nests deeper than {MAX_DEPTH} levels; generate-sdk reads at most {MAX_DEPTH}"
+
+
+def _node_error(path: Path, node: yaml.Node, message: str) -> SpecError:
+    return _error(path, message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _error(path: Path, message: str, line: int | None = None, column: int | None = None) -> SpecError:

@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 from generator import model as m
 from generator.config import MINIMUM_PYTHON, ProjectSettings, SettingsError, is_email, spdx_expression
 from generator.problems import Report
-from generator.untrusted import Identifier, SpecText, python_string
+from generator.untrusted import WINDOWS_DEVICE_NAMES, Identifier, SpecText, is_windows_device_name, python_string
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _PEP440 = re.compile(
@@ -505,7 +505,12 @@ _TAKEN_PACKAGE_NAMES = frozenset({"doc", "httpx2", "httpcore2", "pydantic", "pyd
 
 def package_name_is_free(name: str) -> bool:
     """Whether a package of this name would shadow nothing the SDK or its users import."""
-    return name.strip("_") != "" and name not in _TAKEN_PACKAGE_NAMES and name not in sys.stdlib_module_names
+    return (
+        name.strip("_") != ""
+        and name not in _TAKEN_PACKAGE_NAMES
+        and name not in sys.stdlib_module_names
+        and not is_windows_device_name(name)
+    )
 
 
 def package_name(title: str) -> Identifier:
@@ -670,7 +675,7 @@ def _auth(
     single = len(client_credentials) == 1
     arguments = UniqueNames(["base_url", "token_url", "http_client", "self"])
     classes = UniqueNames(_AUTH_RUNTIME_CLASSES, separator="")
-    pages = UniqueNames(["oauth_2_client_credentials_grant"] if not single else [])
+    pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *(["oauth_2_client_credentials_grant"] if not single else [])])
     if single:
         arguments.claim(Identifier("client_credentials_auth_credentials"))
     oauth, static = [], []
@@ -822,7 +827,7 @@ def _model_class_names(models: tuple[m.Model, ...], auth_classes: list[Identifie
 def _doc_pages(class_names: Iterable[Identifier], auth_pages: list[str]) -> dict[Identifier, str]:
     """A distinct doc page name for each class: `OAuthToken` → `o-auth-token`."""
     unique = UniqueNames(
-        ["o_auth_scope_enum", "o_auth_token", *(page.replace("-", "_") for page in auth_pages)]
+        ["o_auth_scope_enum", "o_auth_token", *WINDOWS_DEVICE_NAMES, *(page.replace("-", "_") for page in auth_pages)]
     )
     pages = {}
     for class_name in class_names:
@@ -988,7 +993,7 @@ def _primitive(kind: str, format: str | None) -> str:
 
 
 def _resources(api: m.Api, types: _TypeNamer, uses: dict[str, CredentialUse]) -> tuple[Resource, ...]:
-    attributes = UniqueNames(_CLIENT_ATTRIBUTES)
+    attributes = UniqueNames(_CLIENT_ATTRIBUTES | WINDOWS_DEVICE_NAMES)  # an attribute is also a file name
     class_names: set[str] = set()
     resources = []
     for tag in api.tags:

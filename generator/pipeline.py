@@ -4,7 +4,7 @@ format → write."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import model, naming, swagger2
@@ -32,6 +32,13 @@ class Result:
     package: Identifier
     files: list[OutputFile]
     warnings: list[Problem]
+    found_files: list[str] = field(default_factory=list)
+    """A warning for each file found in the output folder that generate-sdk did not make."""
+
+
+_TOO_DEEP = (
+    "the schemas nest too deeply through $refs for generate-sdk to follow"
+)
 
 
 def generate(
@@ -60,7 +67,19 @@ def describe(
     project: ProjectSettings = ProjectSettings(),
     progress: Progress = _quiet,
 ) -> tuple[naming.Sdk, list[Problem]]:
-    """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used.
+    """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used."""
+    try:
+        return _describe(spec, package, strict=strict, project=project, progress=progress)
+    except RecursionError:
+        # Within the document's nesting limit, references can still chain deeper than the validator and
+        # the model stage can recurse.
+        raise SpecError([Problem(Severity.ERROR, "", _TOO_DEEP, str(spec))]) from None
+
+
+def _describe(
+    spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
+) -> tuple[naming.Sdk, list[Problem]]:
+    """The named SDK of a spec and the warnings.
 
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
     the spec is too broken to model, when the violations are reported as the errors they are.
@@ -99,5 +118,5 @@ def generate_to(
     project: ProjectSettings = ProjectSettings(),
 ) -> Result:
     result = generate(spec, package, strict=strict, project=project)
-    write(result.files, out, keep=spec, force=force)
-    return result
+    found_files = write(result.files, out, keep=spec, force=force)
+    return replace(result, found_files=found_files)

@@ -21,6 +21,8 @@ _TEMPLATES = Path(__file__).parent / "_templates"
 if not _TEMPLATES.is_dir():  # running from a source checkout rather than an installed wheel
     _TEMPLATES = Path(__file__).parent.parent / "templates"
 
+MARKER = ".generate-sdk"
+"""The file that marks a folder as made by generate-sdk, and lists the files it made there."""
 _SAFE_SEGMENT = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
 
 
@@ -71,10 +73,15 @@ def environment() -> jinja2.Environment:
 
 def render(sdk: Sdk) -> list[OutputFile]:
     env = environment()
+    plan = list(_plan(sdk))
     files = [
         OutputFile(_checked_path(path), env.get_template(template).render(sdk=sdk, **context))
-        for path, template, context in _plan(sdk)
+        for path, template, context in plan
     ]
+    generated = sorted(path for path, _, _ in plan)
+    files.append(
+        OutputFile(_checked_path(MARKER), env.get_template(".generate-sdk.j2").render(generated=generated))
+    )
     paths = [str(file.path).lower() for file in files]
     if len(set(paths)) != len(paths):  # the naming stage keeps file names apart; this proves it
         raise ValueError(f"two output files share a name: {sorted(p for p in paths if paths.count(p) > 1)}")
@@ -86,7 +93,6 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     package = sdk.package
     yield "pyproject.toml", "pyproject.toml.j2", {}
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
-    yield ".generate-sdk", ".generate-sdk.j2", {}
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
         yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}

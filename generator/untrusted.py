@@ -65,6 +65,20 @@ class Identifier(str):
         return super().__new__(cls, value)
 
 
+WINDOWS_DEVICE_NAMES: Final = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{number}" for port in ("COM", "LPT") for number in "123456789¹²³"}
+)
+"""Names Windows keeps for devices: a file named so, with any extension, cannot be created or read."""
+
+
+def is_windows_device_name(segment: str) -> bool:
+    """Whether a file or folder name means a device on Windows (`con`, `aux.py`, `LPT1.tar.gz`)."""
+    return segment.split(".")[0].rstrip(" ").upper() in WINDOWS_DEVICE_NAMES
+
+
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
 def _escape_char(ch: str) -> str:
     code = ord(ch)
     if code < 0x100:
@@ -88,7 +102,8 @@ def python_string(text: Text) -> str:
 def docstring(text: Text, indent: int = 0) -> str:
     """Text for the inside of a triple-quoted docstring, continuation lines indented."""
     lines = []
-    for line in _normalize_newlines(_raw(text)).split("\n"):
+    # A lone surrogate is no character: in a class docstring it makes the class fail to build at import.
+    for line in _normalize_newlines(_LONE_SURROGATE.sub("\ufffd", _raw(text))).split("\n"):
         escaped = "".join(
             "\\\\" if ch == "\\" else ch if ch.isprintable() else _escape_char(ch) for ch in line
         )

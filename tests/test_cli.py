@@ -415,7 +415,8 @@ def test_refuses_a_folder_it_did_not_create(tmp_path: Path, capsys: pytest.Captu
     assert code == 0, stderr
     assert (out / "httpccg" / "__init__.py").is_file()
     assert (out / ".generate-sdk").is_file()
-    assert not (out / "notes.txt").exists()
+    assert (out / "notes.txt").read_text() == "precious"  # --force generates beside it, and says so
+    assert stderr == f"generate-sdk: warning: {out / 'notes.txt'}: not made by generate-sdk; kept\n"
     assert sorted(path.name for path in out.parent.iterdir()) == ["mine"]
 
 
@@ -439,17 +440,80 @@ def test_force_over_a_file_leaves_nothing_behind(tmp_path: Path, capsys: pytest.
     assert sorted(path.name for path in out.parent.iterdir()) == ["sdk"]
 
 
-def test_regeneration_replaces_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_regeneration_replaces_the_generated_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Generated files edited by hand are replaced, and those the spec no longer produces removed: the
+    marker lists them. Nothing is reported, since nothing but generated files was there."""
     out = tmp_path / "out" / "sdk"
-    assert run(capsys, SPEC, "-o", out)[0] == 0
-    fresh = snapshot(out)
-    (out / "httpccg" / "stale_module.py").write_text("STALE = True\n")
+    with_tag = replace_once(SPEC_TEXT, "      tags: [Service]\n", "      tags: [Extra]\n")
+    assert run(capsys, write_spec(tmp_path, with_tag), "-o", out)[0] == 0
+    assert (out / "httpccg" / "resources" / "extra.py").is_file()
+    assert "httpccg/resources/extra.py\n" in (out / ".generate-sdk").read_text()
     (out / "README.md").write_text("edited by hand\n")
     code, stdout, stderr = run(capsys, SPEC, "-o", out)
     assert code == 0, stderr
-    assert not (out / "httpccg" / "stale_module.py").exists()
-    assert snapshot(out) == fresh
+    assert stderr == ""
+    assert not (out / "httpccg" / "resources" / "extra.py").exists()
+    assert not (out / "doc" / "resources" / "extra.md").exists()
+    assert snapshot(out) == snapshot(ROOT / "generated" / "httpccg") | {
+        name: data for name, data in snapshot(out).items() if "__pycache__" in name
+    }
     assert sorted(path.name for path in out.parent.iterdir()) == ["sdk"]
+
+
+def test_files_a_user_added_are_kept_and_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "sdk"
+    assert run(capsys, SPEC, "-o", out)[0] == 0
+    added = {
+        "httpccg/extension.py": "EXTRA = True\n",
+        "notes/todo.md": "- ship it\n",
+        "notes/more/deep.txt": "deep\n",
+        ".env": "SECRET=1\n",
+    }
+    for name, text in added.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text)
+    (out / "link").symlink_to("/etc/hostname")
+    (out / "httpccg" / "__pycache__").mkdir()
+    (out / "httpccg" / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"cache")
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
+    assert code == 0, stderr
+    for name, text in added.items():
+        assert (out / name).read_text() == text
+    assert os.readlink(out / "link") == "/etc/hostname"
+    assert (out / "httpccg" / "__pycache__" / "models.cpython-311.pyc").read_bytes() == b"cache"
+    kept = ["httpccg/extension.py", ".env", "link", "notes"]
+    assert sorted(stderr.splitlines()) == sorted(
+        f"generate-sdk: warning: {out}{os.sep}{name}: not made by generate-sdk; kept" for name in kept
+    )
+    # The marker lists what generate-sdk made, not what it kept: a user's file never becomes "generated".
+    assert "extension.py" not in (out / ".generate-sdk").read_text()
+    assert sorted(path.name for path in out.parent.iterdir()) == ["sdk"]
+
+
+def test_a_users_file_where_a_generated_file_now_goes_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out" / "sdk"
+    assert run(capsys, SPEC, "-o", out)[0] == 0
+    with_tag = replace_once(SPEC_TEXT, "      tags: [Service]\n", "      tags: [Extra]\n")
+    (out / "httpccg" / "resources" / "extra.py").write_text("MINE = True\n")
+    code, stdout, stderr = run(capsys, write_spec(tmp_path, with_tag), "-o", out)
+    assert code == 0, stderr
+    path = out / "httpccg" / "resources" / "extra.py"
+    assert "class ExtraResource" in path.read_text()
+    assert f"generate-sdk: warning: {out}{os.sep}httpccg/resources/extra.py: not made by generate-sdk; " \
+        "replaced by a generated file of that name" in stderr.splitlines()
+
+
+def test_a_failed_regeneration_keeps_the_users_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "sdk"
+    assert run(capsys, SPEC, "-o", out)[0] == 0
+    (out / "notes.txt").write_text("mine\n")
+    before = snapshot(out)
+    broken = write_spec(tmp_path, SPEC_TEXT.replace("openapi: 3.0.3", "openapi: [", 1))
+    code, stdout, stderr = run(capsys, broken, "-o", out)
+    assert code == 2
+    assert snapshot(out) == before
 
 
 def test_every_rendered_file_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -543,34 +607,92 @@ def test_unsupported_features_are_warnings(tmp_path: Path, capsys: pytest.Captur
 # --- internal errors: exit 1 ----------------------------------------------------------------------------
 
 
-def _deeply_nested_spec(tmp_path: Path) -> Path:
-    """A valid spec whose schema nests 400 arrays: the validator's recursion overflows the stack.
-
-    This is a generator limitation (any input that reaches the internal-error path is one); if it is
-    fixed, provoke the path with another input, such as a schema description ending in three quotes.
-    """
-    data = yaml.safe_load(SPEC_TEXT)
-    schema: dict[str, object] = {"type": "string"}
-    for _ in range(400):
-        schema = {"type": "array", "items": schema}
-    data["components"]["schemas"]["Deep"] = {"type": "object", "properties": {"deep": schema}}
-    path = tmp_path / "deep.json"
-    path.write_text(json.dumps(data))
-    return path
+class PlantedFault(Exception):
+    """Stands for a bug in the generator: no spec should reach the internal-error path."""
 
 
-def test_internal_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    spec = _deeply_nested_spec(tmp_path)
-    code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
+def _fail_rendering(*args: object, **kwargs: object) -> None:
+    raise PlantedFault("a planted fault\nwith a second line")
+
+
+# Loaded by the console script's Python at start-up: the render stage fails as a bug would.
+FAULT_SITECUSTOMIZE = """
+import generator.pipeline
+
+
+def _fail_rendering(*args, **kwargs):
+    raise RuntimeError("a planted fault")
+
+
+generator.pipeline.render = _fail_rendering
+"""
+
+
+def test_internal_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.pipeline.render", _fail_rendering)
+    out = tmp_path / "sdk"
+    code, stdout, stderr = run(capsys, SPEC, "-o", out)
     assert code == 1
-    assert "internal error" in stderr
+    assert stderr.startswith("generate-sdk: internal error: PlantedFault: a planted fault\\nwith a second line\n")
     assert "please report" in stderr
     assert "Traceback" not in stderr
     assert len(stderr.splitlines()) == 2
-    assert not (tmp_path / "sdk").exists()
+    assert not out.exists()
     # --debug shows the exception instead.
-    with pytest.raises(RecursionError):
-        main([str(spec), "-o", str(tmp_path / "sdk"), "--debug"])
+    with pytest.raises(PlantedFault):
+        main([str(SPEC), "-o", str(out), "--debug"])
+    assert not out.exists()
+
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "generate-sdk"
+needs_console_script = pytest.mark.skipif(
+    not CONSOLE_SCRIPT.is_file(), reason=f"the console script is not installed at {CONSOLE_SCRIPT}"
+)
+
+
+@needs_console_script
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+def test_internal_error_from_the_console_script(tmp_path: Path, debug: bool) -> None:
+    faults = tmp_path / "faults"
+    faults.mkdir()
+    (faults / "sitecustomize.py").write_text(FAULT_SITECUSTOMIZE)
+    out = tmp_path / "sdk"
+    result = subprocess.run(
+        [str(CONSOLE_SCRIPT), str(SPEC), "-o", str(out), *(["--debug"] if debug else [])],
+        cwd=tmp_path,
+        env={**SUBPROCESS_ENV, "PYTHONPATH": os.pathsep.join([str(faults), str(ROOT)])},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert not out.exists()
+    if debug:
+        assert "Traceback (most recent call last)" in result.stderr
+        assert result.stderr.rstrip().endswith("RuntimeError: a planted fault")
+    else:
+        assert result.stderr.splitlines() == [
+            "generate-sdk: internal error: RuntimeError: a planted fault",
+            "This is a bug in generate-sdk; please report it with the spec (run with --debug for details).",
+        ]
+
+
+@needs_console_script
+def test_bad_input_from_the_console_script(tmp_path: Path) -> None:
+    """Exit 2 with a located line, no traceback, through the installed command."""
+    spec = write_spec(tmp_path, SPEC_TEXT + "x-deep: " + "[" * 100 + "]" * 100 + "\n")
+    result = subprocess.run(
+        [str(CONSOLE_SCRIPT), str(spec), "-o", str(tmp_path / "sdk")],
+        cwd=tmp_path,
+        env=SUBPROCESS_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    [problem] = parsed_lines(result.stderr)
+    assert "nests deeper than" in problem["message"]
+    assert not (tmp_path / "sdk").exists()
 
 
 # --- folder and name guards -----------------------------------------------------------------------------

@@ -212,8 +212,6 @@ ALIASES = {
     "AliasTwo": {"$ref": "#/components/schemas/AliasOne"},
     "AliasText": {"$ref": "#/components/schemas/AliasPlain"},
     "AliasPlain": {"type": "string"},
-    "AliasLoopA": {"$ref": "#/components/schemas/AliasLoopB"},
-    "AliasLoopB": {"$ref": "#/components/schemas/AliasLoopA"},
     "AliasUser": {
         "type": "object",
         "required": ["one", "two", "text"],
@@ -221,7 +219,6 @@ ALIASES = {
             "one": {"$ref": "#/components/schemas/AliasOne"},
             "two": {"$ref": "#/components/schemas/AliasTwo"},
             "text": {"$ref": "#/components/schemas/AliasText"},
-            "loop": {"$ref": "#/components/schemas/AliasLoopA"},
         },
     },
 }
@@ -233,8 +230,9 @@ def test_a_schema_that_is_a_reference_is_the_schema_it_names(tmp_path: Path) -> 
     fields = _fields(models.AliasUser)
     assert fields["one"] == (models.AliasTarget, True) and fields["two"] == (models.AliasTarget, True)
     assert fields["text"] == (str, True)
-    assert fields["loop"] == (typing.Any | None, False)
-    assert any(warning.startswith("/components/schemas/AliasLoop") and "refers to itself" in warning for warning in warnings)
+    assert warnings == []
+    # A component that is a reference to itself, through others or not, means nothing: an error of the
+    # bundle stage (tests/test_limits.py::test_schema_ref_cycle).
 
 
 NULLABLE_30 = {

@@ -66,8 +66,9 @@ def _ids(values: list[str]) -> list[str]:
 
 def _docstring_value(text: str) -> str:
     """What a docstring made from `text` holds: newlines normalized to \\n, trailing spaces and blank
-    first and last lines dropped; every other character kept (non-printable ones escaped in the source)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    first and last lines dropped, a lone surrogate shown as U+FFFD; every other character kept (non-printable
+    ones escaped in the source)."""
+    lines = text.replace(SURROGATE, "\ufffd").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip(" ") for line in lines).strip("\n")
 
 
@@ -116,6 +117,15 @@ def test_indented_docstring_is_inert(text: str) -> None:
     expected_first, *expected_rest = _docstring_value(text).split("\n")
     assert first == expected_first
     assert [line.removeprefix("    ") for line in rest] == expected_rest
+
+
+@pytest.mark.parametrize("text", NASTY, ids=_ids(NASTY))
+def test_class_docstring_builds_the_class(text: str) -> None:
+    """A lone surrogate in a class docstring once made the class fail to build when its module was
+    imported (found by the property test in test_planted_property.py)."""
+    namespace: dict[str, Any] = {}
+    exec(compile(f'class A:\n    """{docstring(text, 4)}"""\n', "<generated>", "exec"), namespace)  # noqa: S102
+    assert namespace["A"].__doc__ is not None
 
 
 def test_random_text_round_trips() -> None:
