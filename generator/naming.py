@@ -639,6 +639,7 @@ def _version(version: SpecText, report: Report) -> str:
 _AUTH_RUNTIME_CLASSES = (
     "OAuthToken",
     "OAuthScopeEnum",
+    "TokenRetryPolicy",
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
@@ -657,6 +658,7 @@ _OAUTH_RUNTIME_CLASSES = (
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
     "OAuthToken",
+    "TokenRetryPolicy",
 )
 _OAUTH_VARIABLES = ("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "CLOCK_SKEW")
 _STATIC_VARIABLES = {"bearer": ("TOKEN",), "basic": ("USERNAME", "PASSWORD"), "api_key": ("API_KEY",)}

@@ -26,11 +26,14 @@ from httpccg import (
     OAuthProviderError,
     OAuthScopeEnum,
     OAuthToken,
+    TokenRetryPolicy,
 )
 from httpccg.models import NewItem
 from support.server import OAuthTestServer
 
 BOTH_SCOPES = [OAuthScopeEnum.READ_SCOPE, OAuthScopeEnum.WRITE_SCOPE]
+# For tests of what a failure does: retries are proven in test_auth_faults.py.
+NO_RETRY = TokenRetryPolicy(max_attempts=1)
 
 
 def credentials(server: OAuthTestServer, client: str = "basic", **options: Any) -> ClientCredentialsAuthCredentials:
@@ -262,7 +265,7 @@ def test_failed_acquisition_is_shared_then_retried(fresh_server: OAuthTestServer
     fresh_server.token_fail(1, 500)
     barrier = threading.Barrier(16)
     outcomes: list[object] = []
-    with make_client(fresh_server) as client:
+    with make_client(fresh_server, o_auth_retry=NO_RETRY) as client:
 
         def work() -> None:
             barrier.wait()
@@ -286,7 +289,7 @@ def test_async_failure_is_not_cached(fresh_server: OAuthTestServer) -> None:
     fresh_server.token_fail(1, 503)
 
     async def main() -> str:
-        async with make_async_client(fresh_server) as client:
+        async with make_async_client(fresh_server, o_auth_retry=NO_RETRY) as client:
             with pytest.raises(OAuthProviderError) as failure:
                 await client.items.list_items()
             assert failure.value.status_code == 503

@@ -27,6 +27,7 @@ PUBLIC_API = {
     "AsyncClientCredentialsAuthManager",
     "OAuthScopeEnum",
     "OAuthToken",
+    "TokenRetryPolicy",
     "OAuthProviderError",
     "ApiError",
     "BadRequestError",

@@ -8,6 +8,7 @@ from ._auth import (
     ClientCredentialsAuthCredentials,
     ClientCredentialsAuthManager,
     OAuthToken,
+    TokenRetryPolicy,
 )
 from ._client import AsyncClient, Client
 from ._exceptions import (
@@ -43,5 +44,6 @@ __all__ = [
     "OAuthToken",
     "PermissionDeniedError",
     "RateLimitError",
+    "TokenRetryPolicy",
     "UnprocessableEntityError",
 ]

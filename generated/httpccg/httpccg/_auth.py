@@ -1,7 +1,8 @@
 """OAuth 2.0 client-credentials authentication: credentials, tokens, and the managers that keep them fresh.
 
 One manager belongs to each client. It fetches a token when an operation needs one, reuses it until it
-is about to expire, and fetches again. Any number of threads (or asyncio tasks) that need a token at
+is about to expire, and fetches again. A token request that fails in a passing way (HTTP 429 or 5xx, a
+connection error, a timeout) is retried as its `TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token at
 the same moment share one acquisition. A failed acquisition is never remembered: the next call tries
 again. Secrets never appear in `repr`, in error messages or in log records.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+import email.utils
 import inspect
 import logging
 import math
+import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from enum import Enum
 from typing import Any, Literal
@@ -35,6 +38,7 @@ DEFAULT_TOKEN_TIMEOUT = httpx2.Timeout(30.0)
 _DEFAULT_MARGIN_SHARE = 0.1
 _DEFAULT_MARGIN_CAP = 60.0
 _MAX_DESCRIPTION = 500
+_RESERVED_TOKEN_PARAMETERS = frozenset({"grant_type", "client_id", "client_secret", "scope"})
 _REENTRY = (
     "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
 )
@@ -93,6 +97,74 @@ TokenUpdateCallback = Callable[[OAuthToken], None | Awaitable[None]]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class TokenRetryPolicy:
+    """How often, and how patiently, a token request that failed in a passing way is tried again.
+
+    HTTP 429, HTTP 5xx, connection errors and timeouts are retried; any other answer is final (an
+    `invalid_client` will not get better by asking again). Before retry number n the manager waits the
+    server's `Retry-After` (seconds or an HTTP date) when it sent one, otherwise a random time between 0
+    and `base_delay * 2 ** (n - 1)` ("full jitter", so that many clients do not retry in step); either
+    way at most `max_delay`. A retry whose wait would end more than `max_total` seconds after the first
+    attempt began is not made: the last failure is raised instead.
+
+    Attributes:
+        max_attempts: Token requests per acquisition, the first included; 1 turns retrying off.
+        base_delay: Seconds of the first backoff; each further one may be twice as long.
+        max_delay: The longest wait before one retry, `Retry-After` included, in seconds.
+        max_total: Seconds from the first attempt after which no retry starts.
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 10.0
+    max_total: float = 30.0
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.max_attempts, bool)
+            or not isinstance(self.max_attempts, int)
+            or self.max_attempts < 1
+        ):
+            raise ValueError("max_attempts must be a whole number, 1 or more")
+        for name in ("base_delay", "max_delay", "max_total"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value < math.inf
+            ):
+                raise ValueError(f"{name} must be a finite number of seconds, zero or more")
+
+
+class _RetrySchedule:
+    """The retries left to one acquisition: whether to try again after a failure, and after how long."""
+
+    def __init__(self, policy: TokenRetryPolicy) -> None:
+        self._policy = policy
+        self._attempts = 1
+        self._started = time.monotonic()
+
+    def delay_after(self, response: httpx2.Response | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when the last failure is final.
+
+        `response` is the failed attempt's answer, None when there was none (connection error, timeout).
+        """
+        if response is not None and not _is_passing_failure(response.status_code):
+            return None
+        policy = self._policy
+        if self._attempts >= policy.max_attempts:
+            return None
+        retry_after = _retry_after(response) if response is not None else None
+        if retry_after is None:
+            retry_after = random.uniform(0, policy.base_delay * 2 ** (self._attempts - 1))
+        delay = min(retry_after, policy.max_delay)
+        if time.monotonic() - self._started + delay > policy.max_total:
+            return None
+        self._attempts += 1
+        return delay
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class ClientCredentialsAuthCredentials:
     """Credentials for the OAuth 2.0 client-credentials grant.
 
@@ -110,6 +182,11 @@ class ClientCredentialsAuthCredentials:
             a tenth of the token's lifetime, at most 60 seconds.
         o_auth_client_authentication: How the client authenticates to the token endpoint:
             `client_secret_basic` (HTTP Basic, the default) or `client_secret_post` (form fields).
+        o_auth_token_parameters: More parameters of every token request, such as `audience` or
+            `resource` (RFC 8707); a sequence value sends the parameter once per item. `grant_type`,
+            `client_id`, `client_secret` and `scope` are set by the manager and refused here.
+        o_auth_retry: How token requests that failed in a passing way are retried; see
+            `TokenRetryPolicy` for the defaults.
     """
 
     o_auth_client_id: str
@@ -120,6 +197,8 @@ class ClientCredentialsAuthCredentials:
     o_auth_on_token_update: TokenUpdateCallback | None = None
     o_auth_clock_skew: float | None = None
     o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
+    o_auth_token_parameters: Mapping[str, str | Sequence[str]] | None = None
+    o_auth_retry: TokenRetryPolicy = TokenRetryPolicy()
 
     def __post_init__(self) -> None:
         if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
@@ -137,6 +216,9 @@ class ClientCredentialsAuthCredentials:
             raise ValueError(
                 "o_auth_client_authentication must be 'client_secret_basic' or 'client_secret_post'"
             )
+        if not isinstance(self.o_auth_retry, TokenRetryPolicy):
+            raise TypeError("o_auth_retry must be a TokenRetryPolicy")
+        _check_token_parameters(self.o_auth_token_parameters)
 
     def scope_parameter(self) -> str | None:
         """The `scope` parameter of a token request: the scopes space-separated, or None."""
@@ -145,6 +227,36 @@ class ClientCredentialsAuthCredentials:
         return " ".join(
             scope.value if isinstance(scope, Enum) else scope for scope in self.o_auth_scopes
         )
+
+    def token_form(self) -> dict[str, str | list[str]]:
+        """The form fields of a token request, client authentication aside."""
+        form: dict[str, str | list[str]] = {"grant_type": "client_credentials"}
+        for name, value in (self.o_auth_token_parameters or {}).items():
+            form[name] = value if isinstance(value, str) else list(value)
+        scope = self.scope_parameter()
+        if scope is not None:
+            form["scope"] = scope
+        return form
+
+
+def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None) -> None:
+    if parameters is None:
+        return
+    if not isinstance(parameters, Mapping):
+        raise TypeError("o_auth_token_parameters must be a mapping of parameter names to values")
+    reserved = sorted(_RESERVED_TOKEN_PARAMETERS.intersection(parameters))
+    if reserved:
+        raise ValueError(
+            f"o_auth_token_parameters must not set {', '.join(reserved)}: the auth manager sets these itself"
+        )
+    for name, value in parameters.items():
+        if not isinstance(name, str) or not name:
+            raise ValueError("o_auth_token_parameters names must be non-empty strings")
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, Sequence) or not all(isinstance(item, str) for item in values):
+            raise TypeError(
+                f"o_auth_token_parameters[{name!r}] must be a string or a sequence of strings"
+            )
 
 
 class _TokenState:
@@ -213,10 +325,7 @@ class _TokenState:
         credentials = self._require_credentials()
         if not self._token_url:
             raise ValueError("the spec names no token URL: create the client with one")
-        form = {"grant_type": "client_credentials"}
-        scope = credentials.scope_parameter()
-        if scope is not None:
-            form["scope"] = scope
+        form = credentials.token_form()
         headers = {"Accept": "application/json"}
         if credentials.o_auth_client_authentication == "client_secret_post":
             form["client_id"] = credentials.o_auth_client_id
@@ -228,7 +337,9 @@ class _TokenState:
         timeout = http_client.timeout
         if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
-        _logger.debug("requesting an OAuth token from %s (scope %r)", self._token_url, scope)
+        _logger.debug(
+            "requesting an OAuth token from %s (scope %r)", self._token_url, form.get("scope")
+        )
         return http_client.build_request(
             "POST", self._token_url, data=form, headers=headers, timeout=timeout
         )
@@ -271,6 +382,9 @@ class _TokenState:
             token.expiry = int(requested_at) + token.expires_in
         return token
 
+    def _retry_schedule(self) -> _RetrySchedule:
+        return _RetrySchedule(self._require_credentials().o_auth_retry)
+
     def _token_provider(self) -> TokenProvider | None:
         return self._credentials.o_auth_token_provider if self._credentials else None
 
@@ -297,13 +411,29 @@ class ClientCredentialsAuthManager(_TokenState):
     def fetch_token(self) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
+        Passing failures are retried as the credentials' `o_auth_retry` allows.
+
         Raises:
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
+            httpx2.TransportError: The last attempt failed to connect or timed out.
         """
-        request = self._build_token_request(self._http_client)
-        requested_at = time.time()
-        response = self._http_client.send(request)
-        return self._read_token_response(response, requested_at)
+        schedule = self._retry_schedule()
+        while True:
+            request = self._build_token_request(self._http_client)
+            requested_at = time.time()
+            try:
+                response = self._http_client.send(request)
+            except httpx2.TransportError as error:
+                delay = schedule.delay_after(None)
+                if delay is None:
+                    raise
+                _log_retry(delay, type(error).__name__)
+            else:
+                delay = schedule.delay_after(response)
+                if delay is None:
+                    return self._read_token_response(response, requested_at)
+                _log_retry(delay, f"HTTP {response.status_code}")
+            time.sleep(delay)
 
     def token(self) -> OAuthToken:
         """A fresh token: the cached one, or a new one shared by every thread that asked meanwhile."""
@@ -385,13 +515,29 @@ class AsyncClientCredentialsAuthManager(_TokenState):
     async def fetch_token(self) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
+        Passing failures are retried as the credentials' `o_auth_retry` allows.
+
         Raises:
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
+            httpx2.TransportError: The last attempt failed to connect or timed out.
         """
-        request = self._build_token_request(self._http_client)
-        requested_at = time.time()
-        response = await self._http_client.send(request)
-        return self._read_token_response(response, requested_at)
+        schedule = self._retry_schedule()
+        while True:
+            request = self._build_token_request(self._http_client)
+            requested_at = time.time()
+            try:
+                response = await self._http_client.send(request)
+            except httpx2.TransportError as error:
+                delay = schedule.delay_after(None)
+                if delay is None:
+                    raise
+                _log_retry(delay, type(error).__name__)
+            else:
+                delay = schedule.delay_after(response)
+                if delay is None:
+                    return self._read_token_response(response, requested_at)
+                _log_retry(delay, f"HTTP {response.status_code}")
+            await asyncio.sleep(delay)
 
     async def token(self) -> OAuthToken:
         """A fresh token: the cached one, or a new one shared by every task that asked meanwhile."""
@@ -452,6 +598,28 @@ def _check_provided(token: object) -> OAuthToken:
 def _close(awaitable: Awaitable[Any]) -> None:
     if inspect.iscoroutine(awaitable):
         awaitable.close()
+
+
+def _is_passing_failure(status: int) -> bool:
+    return status == 429 or 500 <= status <= 599
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    """The wait a `Retry-After` header asks for (RFC 9110 section 10.2.3), or None without a usable one."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _log_retry(delay: float, failure: str) -> None:
+    _logger.debug("the token request failed (%s); retrying in %.2f s", failure, delay)
 
 
 def _json_or_none(response: httpx2.Response) -> Any:

@@ -16,6 +16,7 @@ from ._auth import (
     OAuthToken,
     PartnerAuthAuthManager,
     PartnerAuthCredentials,
+    TokenRetryPolicy,
 )
 from ._client import AsyncClient, Client
 from ._exceptions import (
@@ -60,5 +61,6 @@ __all__ = [
     "PartnerAuthScopeEnum",
     "PermissionDeniedError",
     "RateLimitError",
+    "TokenRetryPolicy",
     "UnprocessableEntityError",
 ]
