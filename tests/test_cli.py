@@ -632,5 +632,5 @@ def test_other_flows_and_undeclared_scopes_are_warned(tmp_path: Path, capsys: py
     code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
     assert code == 0, stderr
     assert "warning: /components/securitySchemes/ClientCredentialsAuth/flows: only the clientCredentials flow is used; authorizationCode not handled" in stderr
-    assert "warning: /paths/~1items/post: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
+    assert "warning: /paths/~1items/post/security/0/ClientCredentialsAuth: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
     assert "granting `admin_scope`" in (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()
