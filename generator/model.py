@@ -567,6 +567,12 @@ class _Builder:
                     return None
                 continue
             name = parameter.name.raw
+            if parameter.location == "path" and name not in _PATH_PARAMETER.findall(path):
+                # No placeholder takes the value: an argument for it would be accepted and never sent.
+                self.report.warn(
+                    index, f"the path parameter {name!r} does not appear in the path {path!r}; it is left out"
+                )
+                continue
             by_place[(parameter.location, name.lower() if parameter.location == "header" else name)] = (
                 parameter
             )
@@ -1253,10 +1259,18 @@ class _Builder:
 
     def _servers(self) -> list[Server]:
         servers = []
-        for raw in self.doc.get("servers") or []:
+        for index, raw in enumerate(self.doc.get("servers") or []):
             url = str(raw.get("url", ""))
             for name, variable in (raw.get("variables") or {}).items():
                 url = url.replace("{" + str(name) + "}", str(variable.get("default", "")))
+            undefined = _PATH_PARAMETER.findall(url)
+            if undefined:
+                self.report.warn(
+                    pointer_of("servers", index, "url"),
+                    "the server URL has placeholders no server variable defines "
+                    f"({', '.join(map(repr, undefined))}); it cannot be requested as written and is not the "
+                    "default base URL: give the client base_url= with the values filled in",
+                )
             servers.append(Server(SpecText(url), _text(raw.get("description"))))
         return servers
 

@@ -634,3 +634,37 @@ def test_other_flows_and_undeclared_scopes_are_warned(tmp_path: Path, capsys: py
     assert "warning: /components/securitySchemes/ClientCredentialsAuth/flows: only the clientCredentials flow is used; authorizationCode not handled" in stderr
     assert "warning: /paths/~1items/post/security/0/ClientCredentialsAuth: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
     assert "granting `admin_scope`" in (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()
+
+
+def test_path_parameter_missing_from_the_path_is_left_out_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = replace_once(
+        SPEC_TEXT,
+        "      parameters:\n        - name: limit\n",
+        "      parameters:\n        - name: version\n          in: path\n          required: true\n"
+        "          schema:\n            type: string\n        - name: limit\n",
+    )
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    [problem] = [p for p in parsed_lines(stderr) if "does not appear in the path" in p["message"]]
+    assert problem["pointer"] == "/paths/~1items/get/parameters/0"
+    assert problem["line"] == str(line_of(text, "- name: version"))
+    assert "does not appear in the path '/items'" in problem["message"]
+    source = (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()
+    assert "version" not in source.split("def list_items", 1)[1].split('"""', 1)[0]
+
+
+def test_server_url_with_undefined_variables_is_not_the_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = replace_once(
+        SPEC_TEXT, "  - url: http://127.0.0.1:8080/api/v1\n", "  - url: http://127.0.0.1:8080/api/{version}\n"
+    )
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    [problem] = [p for p in parsed_lines(stderr) if p["pointer"] == "/servers/0/url"]
+    assert problem["line"] == str(line_of(text, "http://127.0.0.1:8080/api/{version}"))
+    assert "placeholders no server variable defines ('version')" in problem["message"]
+    client = (tmp_path / "out" / "httpccg" / "_client.py").read_text()
+    assert "DEFAULT_BASE_URL: str | None = None" in client
