@@ -171,7 +171,7 @@ VIOLATIONS = {
         "'version' is a required property",
     ),
     "wrong-type": ("  title: httpCCG\n", "  title: [1]\n", "/info/title", "[1]", "is not of type 'string'"),
-    "unknown-key": ("openapi: 3.0.3\n", "openapi: 3.0.3\nfoo: 1\n", "/", "openapi: 3.0.3", "'foo'"),
+    "unknown-key": ("openapi: 3.0.3\n", "openapi: 3.0.3\nfoo: 1\n", "/foo", "1\n", "'foo'"),
 }
 
 
@@ -202,7 +202,12 @@ def test_violations_a_client_can_ignore_are_warnings(tmp_path: Path, capsys: pyt
     code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
     assert code == 0, stderr
     warnings = [problem for problem in parsed_lines(stderr) if problem["message"].startswith("not valid OpenAPI")]
-    assert {problem["pointer"] for problem in warnings} == {"/", "/paths/~1items~1{itemId}/delete/responses/204"}
+    assert {problem["pointer"] for problem in warnings} == {
+        "/deprecated",
+        "/paths/~1items~1{itemId}/delete/responses/204",
+    }
+    [stray] = [problem for problem in warnings if problem["pointer"] == "/deprecated"]
+    assert stray["line"] == str(line_of(text, "deprecated: false"))
     assert all(problem["severity"] == "warning" for problem in warnings)
     assert (tmp_path / "sdk" / "httpccg" / "resources" / "items.py").is_file()
 
