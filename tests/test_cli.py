@@ -673,3 +673,16 @@ def test_server_url_with_undefined_variables_is_not_the_default(
     assert "placeholders no server variable defines ('version')" in problem["message"]
     client = (tmp_path / "out" / "httpccg" / "_client.py").read_text()
     assert "DEFAULT_BASE_URL: str | None = None" in client
+
+
+@pytest.mark.parametrize(
+    ("written", "packaged"), [("2026.06.3", "2026.6.3"), ("v1.0rc01", "1.0rc1"), ("1.0.0", "1.0.0")]
+)
+def test_pep440_versions_with_leading_zeros_are_normalised(
+    written: str, packaged: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = replace_once(SPEC_TEXT, "  version: 1.0.0\n", f"  version: {written}\n")
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    assert "PEP 440" not in stderr
+    assert f'version = "{packaged}"' in (tmp_path / "out" / "pyproject.toml").read_text()
