@@ -1268,8 +1268,8 @@ class _Builder:
                 self.report.warn(
                     pointer_of("servers", index, "url"),
                     "the server URL has placeholders no server variable defines "
-                    f"({', '.join(map(repr, undefined))}); it cannot be requested as written and is not the "
-                    "default base URL: give the client base_url= with the values filled in",
+                    f"({', '.join(map(repr, undefined))}); they stay in the URL as written: "
+                    "give the client base_url= with the values filled in",
                 )
             servers.append(Server(SpecText(url), _text(raw.get("description"))))
         return servers

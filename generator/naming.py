@@ -487,9 +487,7 @@ def package_name(title: str) -> Identifier:
 def name(api: m.Api, package: Identifier, report: Report) -> Sdk:
     """Name every part of the API for the templates."""
     servers = [server.url for server in api.servers]
-    # A URL still holding `{placeholders}` (variables the spec never defines) cannot be requested as is.
-    usable = bool(servers) and "://" in servers[0].raw and "{" not in servers[0].raw
-    default_base_url = servers[0] if usable else None
+    default_base_url = servers[0] if servers and "://" in servers[0].raw else None
     oauth, static_auth = _auth(api.schemes, package.upper(), default_base_url)
     auth_classes = [
         name
