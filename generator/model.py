@@ -479,25 +479,35 @@ class _Builder:
             other_flows=tuple(SpecText(flow) for flow in other_flows),
         )
 
-    def _security(self, security: Any, pointer: str) -> tuple[Requirement, ...]:
-        """The requirements the SDK can meet; the schemes it cannot use are left out with a warning."""
+    def _security(self, security: Any, pointer: str, security_pointer: str) -> tuple[Requirement, ...]:
+        """The requirements the SDK can meet; the schemes it cannot use are left out with a warning.
+
+        Problems of one requirement point at it (in the operation or the document-wide `security`);
+        what concerns the whole operation points at the operation.
+        """
         if not isinstance(security, list) or not security:
             return ()
         declared = self.doc.get("components", {}).get("securitySchemes", {}) or {}
         requirements: list[Requirement] = []
-        for requirement in security:
+        for index, requirement in enumerate(security):
             requirement = requirement if isinstance(requirement, dict) else {}
             for name in requirement:
                 if name not in declared:
-                    self.report.warn(pointer, f"security requirement names the undefined scheme {name!r}")
+                    self.report.warn(
+                        f"{security_pointer}/{index}{pointer_of(name)}",
+                        f"security requirement names the undefined scheme {name!r}",
+                    )
             usable = [str(name) for name in requirement if str(name) in self.schemes]
             if len(usable) < len(requirement) and not usable:
                 continue  # no scheme of this alternative can be used: another alternative must do
-            uses = tuple(self._scheme_use(name, requirement[name], pointer) for name in usable)
+            uses = tuple(
+                self._scheme_use(name, requirement[name], f"{security_pointer}/{index}{pointer_of(name)}")
+                for name in usable
+            )
             authorizing = [use.scheme.raw for use in uses if not isinstance(self.schemes[use.scheme.raw], ApiKeyScheme)]
             if len(authorizing) > 1:
                 self.report.warn(
-                    pointer,
+                    f"{security_pointer}/{index}",
                     f"a requirement combines schemes that all set the Authorization header "
                     f"({', '.join(map(repr, authorizing))}); a request carries one: the OAuth token if the "
                     "requirement has one, else the last scheme's credentials",
@@ -555,6 +565,7 @@ class _Builder:
             return None
         response, errors = self._responses(raw.get("responses") or {}, pointer, hint)
         security = raw["security"] if "security" in raw else self.doc.get("security")
+        security_pointer = f"{pointer}/security" if "security" in raw else "/security"
         tags = raw.get("tags") or [DEFAULT_TAG]
         return Operation(
             operation_id=_text(raw.get("operationId")),
@@ -568,7 +579,7 @@ class _Builder:
             body=body,
             errors=errors,
             response=response,
-            security=self._security(security, pointer),
+            security=self._security(security, pointer, security_pointer),
         )
 
     def _parameters(
@@ -597,6 +608,12 @@ class _Builder:
                     return None
                 continue
             name = parameter.name.raw
+            if parameter.location == "path" and name not in _PATH_PARAMETER.findall(path):
+                # No placeholder takes the value: an argument for it would be accepted and never sent.
+                self.report.warn(
+                    index, f"the path parameter {name!r} does not appear in the path {path!r}; it is left out"
+                )
+                continue
             by_place[(parameter.location, name.lower() if parameter.location == "header" else name)] = (
                 parameter
             )
@@ -1283,10 +1300,18 @@ class _Builder:
 
     def _servers(self) -> list[Server]:
         servers = []
-        for raw in self.doc.get("servers") or []:
+        for index, raw in enumerate(self.doc.get("servers") or []):
             url = str(raw.get("url", ""))
             for name, variable in (raw.get("variables") or {}).items():
                 url = url.replace("{" + str(name) + "}", str(variable.get("default", "")))
+            undefined = _PATH_PARAMETER.findall(url)
+            if undefined:
+                self.report.warn(
+                    pointer_of("servers", index, "url"),
+                    "the server URL has placeholders no server variable defines "
+                    f"({', '.join(map(repr, undefined))}); they stay in the URL as written: "
+                    "give the client base_url= with the values filled in",
+                )
             servers.append(Server(SpecText(url), _text(raw.get("description"))))
         return servers
 

@@ -626,7 +626,8 @@ def _optional_text(text: str | None) -> SpecText | None:
 
 
 def _version(version: SpecText, report: Report) -> str:
-    text = version.raw.strip().lstrip("vV")
+    # PEP 440 allows leading zeros in numbers ("2026.06.3" is 2026.6.3); the pattern matches the normal form.
+    text = re.sub(r"(?<![0-9])0+(?=[0-9])", "", version.raw.strip().lstrip("vV"))
     if _PEP440.match(text):
         return text
     report.warn("/info/version", "info.version is not a PEP 440 version; the package is versioned 0.0.0")

@@ -101,7 +101,19 @@ def _problem(error: ValidationError) -> Problem:
     message = deepest.message
     if len(message) > 160:
         message = f"{deepest.validator} check failed: {message[:120]}…"
-    return Problem(Severity.WARNING, pointer_of(*deepest.absolute_path), f"not valid OpenAPI: {message}")
+    path = [*deepest.absolute_path, *_unexpected_key(deepest)]
+    return Problem(Severity.WARNING, pointer_of(*path), f"not valid OpenAPI: {message}")
+
+
+def _unexpected_key(error: ValidationError) -> list[str]:
+    """The one key an "additional properties" error is about, so that the pointer (and line) is the key's
+    rather than its object's, which may be the whole document; none when the error names several."""
+    if error.validator not in ("additionalProperties", "unevaluatedProperties"):
+        return []
+    if not isinstance(error.instance, dict):
+        return []
+    named = [key for key in error.instance if isinstance(key, str) and repr(key) in error.message]
+    return named if len(named) == 1 else []
 
 
 def _most_specific(error: ValidationError) -> ValidationError:

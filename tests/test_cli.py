@@ -172,7 +172,7 @@ VIOLATIONS = {
         "'version' is a required property",
     ),
     "wrong-type": ("  title: httpCCG\n", "  title: [1]\n", "/info/title", "[1]", "is not of type 'string'"),
-    "unknown-key": ("openapi: 3.0.3\n", "openapi: 3.0.3\nfoo: 1\n", "/", "openapi: 3.0.3", "'foo'"),
+    "unknown-key": ("openapi: 3.0.3\n", "openapi: 3.0.3\nfoo: 1\n", "/foo", "1\n", "'foo'"),
 }
 
 
@@ -203,7 +203,12 @@ def test_violations_a_client_can_ignore_are_warnings(tmp_path: Path, capsys: pyt
     code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
     assert code == 0, stderr
     warnings = [problem for problem in parsed_lines(stderr) if problem["message"].startswith("not valid OpenAPI")]
-    assert {problem["pointer"] for problem in warnings} == {"/", "/paths/~1items~1{itemId}/delete/responses/204"}
+    assert {problem["pointer"] for problem in warnings} == {
+        "/deprecated",
+        "/paths/~1items~1{itemId}/delete/responses/204",
+    }
+    [stray] = [problem for problem in warnings if problem["pointer"] == "/deprecated"]
+    assert stray["line"] == str(line_of(text, "deprecated: false"))
     assert all(problem["severity"] == "warning" for problem in warnings)
     assert (tmp_path / "sdk" / "httpccg" / "resources" / "items.py").is_file()
 
@@ -755,14 +760,12 @@ def test_other_flows_and_undeclared_scopes_are_warned(tmp_path: Path, capsys: py
     code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
     assert code == 0, stderr
     assert "warning: /components/securitySchemes/ClientCredentialsAuth/flows: only the clientCredentials flow is used; authorizationCode not handled" in stderr
-    assert "warning: /paths/~1items/post: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
+    assert "warning: /paths/~1items/post/security/0/ClientCredentialsAuth: scopes the scheme 'ClientCredentialsAuth' does not declare: 'admin_scope'" in stderr
     assert "granting `admin_scope`" in (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()
 
 
 def test_progress_on_a_terminal_and_one_line_elsewhere(tmp_path: Path) -> None:
     """On a terminal each stage reports as it ends; piped, only the summary line is printed."""
-
-
     command = [sys.executable, "-m", "generator", str(SPEC), "-o", str(tmp_path / "tty")]
     primary, secondary = pty.openpty()
     process = subprocess.Popen(command, stdout=secondary, stderr=secondary, cwd=ROOT)
@@ -789,3 +792,49 @@ def test_progress_on_a_terminal_and_one_line_elsewhere(tmp_path: Path) -> None:
     )
     assert piped.returncode == 0 and "generate-sdk: " not in piped.stderr
     assert piped.stdout.splitlines() == [f"generated httpccg (25 files) in {tmp_path / 'piped'}"]
+
+
+def test_path_parameter_missing_from_the_path_is_left_out_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = replace_once(
+        SPEC_TEXT,
+        "      parameters:\n        - name: limit\n",
+        "      parameters:\n        - name: version\n          in: path\n          required: true\n"
+        "          schema:\n            type: string\n        - name: limit\n",
+    )
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    [problem] = [p for p in parsed_lines(stderr) if "does not appear in the path" in p["message"]]
+    assert problem["pointer"] == "/paths/~1items/get/parameters/0"
+    assert problem["line"] == str(line_of(text, "- name: version"))
+    assert "does not appear in the path '/items'" in problem["message"]
+    source = (tmp_path / "out" / "httpccg" / "resources" / "items.py").read_text()
+    assert "version" not in source.split("def list_items", 1)[1].split('"""', 1)[0]
+
+
+def test_server_url_with_undefined_variables_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = replace_once(
+        SPEC_TEXT, "  - url: http://127.0.0.1:8080/api/v1\n", "  - url: http://127.0.0.1:8080/api/{version}\n"
+    )
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    [problem] = [p for p in parsed_lines(stderr) if p["pointer"] == "/servers/0/url"]
+    assert problem["line"] == str(line_of(text, "http://127.0.0.1:8080/api/{version}"))
+    assert "placeholders no server variable defines ('version')" in problem["message"]
+    assert "give the client base_url=" in problem["message"]
+
+
+@pytest.mark.parametrize(
+    ("written", "packaged"), [("2026.06.3", "2026.6.3"), ("v1.0rc01", "1.0rc1"), ("1.0.0", "1.0.0")]
+)
+def test_pep440_versions_with_leading_zeros_are_normalised(
+    written: str, packaged: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = replace_once(SPEC_TEXT, "  version: 1.0.0\n", f"  version: {written}\n")
+    code, _, stderr = run(capsys, write_spec(tmp_path, text), "-o", tmp_path / "out")
+    assert code == 0, stderr
+    assert "PEP 440" not in stderr
+    assert f'version = "{packaged}"' in (tmp_path / "out" / "pyproject.toml").read_text()

@@ -382,11 +382,23 @@ def test_unusable_requirements_are_reported(tmp_path: Path) -> None:
     expected = [
         ("/components/securitySchemes/oidc", "openIdConnect security schemes are not supported"),
         ("/components/securitySchemes/digest", "http digest security schemes are not supported"),
-        ("/paths/~1ping/get", "undefined scheme 'missing'"),
-        ("/paths/~1ping/get", "scopes the scheme 'cc' does not declare: 'b'"),
+        ("/paths/~1ping/get/security/0/missing", "undefined scheme 'missing'"),
+        ("/paths/~1ping/get/security/1/cc", "scopes the scheme 'cc' does not declare: 'b'"),
         ("/paths/~1pong/get", "no security requirement of the operation can be met"),
     ]
     for pointer, message in expected:
         assert any(f"{pointer}:" in w and message in w for w in warnings), (pointer, warnings)
     source = (project / "unusable" / "resources" / "default.py").read_text()
     assert 'security=(("cc",),)' in source
+
+
+def test_inherited_requirement_problems_point_at_the_document_security_once(tmp_path: Path) -> None:
+    schemes = {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "/t", "scopes": {"a": "A"}}}}}
+    spec = _scheme_spec("Inherited", schemes)
+    spec["security"] = [{"ghost": []}, {"cc": ["a", "z"]}]
+    spec["paths"]["/pong"] = {"get": {"operationId": "pong", "responses": {"204": {"description": "ok"}}}}
+    _, warnings = _generate(tmp_path, spec)
+    undefined = [w for w in warnings if "undefined scheme 'ghost'" in w]
+    undeclared = [w for w in warnings if "does not declare: 'z'" in w]
+    assert len(undefined) == 1 and "/security/0/ghost:" in undefined[0], warnings
+    assert len(undeclared) == 1 and "/security/1/cc:" in undeclared[0], warnings
