@@ -7,13 +7,11 @@ from __future__ import annotations
 import asyncio
 import email.parser
 import email.policy
-import http.server
 import importlib
 import io
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from generator.pipeline import generate_to
+from support.recorder import Recorder, recorder  # noqa: F401 - the fixture
 
 _OBJECT = {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}}}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -193,36 +192,9 @@ SPEC: dict[str, Any] = {
 }
 
 
-class _Server(http.server.BaseHTTPRequestHandler):
-    requests: list[dict[str, Any]] = []
-    answers: list[tuple[int, str, bytes]] = []
-
-    def _record(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.requests.append(
-            {"method": self.command, "path": self.path, "headers": self.headers, "body": self.rfile.read(length)}
-        )
-        status, content_type, body = self.answers.pop(0) if self.answers else (204, "", b"")
-        self.send_response(status)
-        if content_type:
-            self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = do_PUT = _record  # noqa: N815 - the names http.server calls
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Server)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+@pytest.fixture
+def server(recorder: Recorder) -> str:  # noqa: F811 - the fixture
+    return recorder.url
 
 
 @pytest.fixture(scope="module")
@@ -243,15 +215,20 @@ def wire(generated: tuple[Path, list[str]]) -> Iterator[ModuleType]:
         sys.path.remove(str(generated[0]))
 
 
+_QUEUED: list[tuple[int, str, bytes]] = []
+"""The recording server's queue of answers, which `_answer` fills."""
+
+
 @pytest.fixture
-def calls(server: str) -> Iterator[list[dict[str, Any]]]:
-    _Server.requests.clear()
-    _Server.answers.clear()
-    yield _Server.requests
+def calls(recorder: Recorder) -> list[dict[str, Any]]:  # noqa: F811 - the fixture
+    recorder.requests.clear()
+    _QUEUED.clear()
+    recorder.queued = _QUEUED
+    return recorder.requests
 
 
 def _answer(status: int, content_type: str = "", body: bytes = b"") -> None:
-    _Server.answers.append((status, content_type, body))
+    _QUEUED.append((status, content_type, body))
 
 
 def _parts(request: dict[str, Any]) -> list[tuple[str | None, str | None, str, bytes]]:

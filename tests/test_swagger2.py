@@ -4,12 +4,9 @@ problems reported at the lines of the document the user wrote."""
 from __future__ import annotations
 
 import copy
-import http.server
 import json
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +18,7 @@ from generator.load import load
 from generator.pipeline import generate_to
 from generator.problems import Problem, Report, Severity
 from generator.swagger2 import convert
+from support.recorder import Recorder, recorder  # noqa: F401 - the fixture
 
 REAL = ROOT.parent / "shared" / "specs" / "real"
 
@@ -311,37 +309,10 @@ def test_violations_of_the_swagger_schema_are_warnings_or_errors_with_strict(
 # --- the generated client -------------------------------------------------------------------------
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[dict[str, Any]] = []
-
-    def _record(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)})
-        body = b'[{"name": "Rex"}]' if self.command == "GET" else b'{"name": "Rex"}'
-        self.send_response(200 if self.command == "GET" else 201)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _record  # noqa: N815 - the names http.server calls
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def recorder() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Recorder.requests = []
-    yield f"127.0.0.1:{server.server_address[1]}", _Recorder.requests
-    server.shutdown()
-    server.server_close()
-
-
-def test_the_generated_client_calls_host_and_base_path(tmp_path: Path, recorder: tuple[str, list[dict[str, Any]]]) -> None:
-    host, requests = recorder
+def test_the_generated_client_calls_host_and_base_path(tmp_path: Path, recorder: Recorder) -> None:  # noqa: F811
+    recorder.requests.clear()
+    recorder.queued[:] = [(200, "application/json", b'[{"name": "Rex"}]'), (201, "application/json", b'{"name": "Rex"}')]
+    host = recorder.url.removeprefix("http://")
     spec = {**copy.deepcopy(PETS), "host": host, "schemes": ["http"], "basePath": "/v1"}
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
@@ -355,7 +326,7 @@ def test_the_generated_client_calls_host_and_base_path(tmp_path: Path, recorder:
     run = subprocess.run([sys.executable, "-c", program], cwd=tmp_path / "out", capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["Rex", "Rex"]
-    listing, adding = requests
+    listing, adding = recorder.requests
     assert (listing["method"], listing["path"]) == ("GET", "/v1/pets?limit=2")
     assert (adding["method"], adding["path"]) == ("POST", "/v1/pets")
     assert json.loads(adding["body"]) == {"name": "Rex"} and adding["headers"]["Content-Type"] == "application/json"

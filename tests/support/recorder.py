@@ -17,6 +17,8 @@ class Recorder:
     requests: list[dict[str, Any]] = field(default_factory=list)
     answers: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
     """Canned answers by path (without the query): status, content type, body."""
+    queued: list[tuple[int, str, bytes]] = field(default_factory=list)
+    """Answers for the next requests, whatever their path, in order; they come before `answers`."""
 
 
 def _handler(recorder: Recorder) -> type[http.server.BaseHTTPRequestHandler]:
@@ -24,9 +26,12 @@ def _handler(recorder: Recorder) -> type[http.server.BaseHTTPRequestHandler]:
         def _record(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             recorder.requests.append(
-                {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)}
+                {"method": self.command, "path": self.path, "headers": self.headers, "body": self.rfile.read(length)}
             )
-            status, content_type, body = recorder.answers.get(self.path.split("?")[0], (204, "", b""))
+            if recorder.queued:
+                status, content_type, body = recorder.queued.pop(0)
+            else:
+                status, content_type, body = recorder.answers.get(self.path.split("?")[0], (204, "", b""))
             self.send_response(status)
             if content_type:
                 self.send_header("Content-Type", content_type)
