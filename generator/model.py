@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
@@ -347,6 +348,16 @@ def build(source: Source, report: Report) -> Api:
     return _Builder(source, report).api()
 
 
+def _every_option(type_ref: TypeRef, test: Callable[[TypeRef], bool]) -> bool:
+    """Whether the test holds for the type, for what a nullable type wraps, and for every option of a union."""
+    match type_ref:
+        case Nullable(inner):
+            return _every_option(inner, test)
+        case Union(options):
+            return all(_every_option(option, test) for option in options)
+    return test(type_ref)
+
+
 def _license(raw: Any) -> License | None:
     if not isinstance(raw, dict) or not (raw.get("name") or raw.get("identifier")):
         return None
@@ -682,33 +693,28 @@ class _Builder:
 
     def _is_mapping(self, type_ref: TypeRef) -> bool:
         """Whether the values of a type are objects (or may be: Any)."""
-        match type_ref:
-            case Nullable(inner):
-                return self._is_mapping(inner)
-            case Union(options):
-                return all(self._is_mapping(option) for option in options)
-            case ModelRef(key):
-                return isinstance(self.models[key], ObjectModel)
+        return _every_option(type_ref, self._is_mapping_option)
+
+    def _is_mapping_option(self, type_ref: TypeRef) -> bool:
+        if isinstance(type_ref, ModelRef):
+            return isinstance(self.models[type_ref.key], ObjectModel)
         return isinstance(type_ref, (MapOf, AnyValue))
 
     def _is_scalar(self, type_ref: TypeRef) -> bool:
-        match type_ref:
-            case Nullable(inner):
-                return self._is_scalar(inner)
-            case Union(options):
-                return all(self._is_scalar(option) for option in options)
-            case ModelRef(key):
-                return isinstance(self.models[key], EnumModel)
+        return _every_option(type_ref, self._is_scalar_option)
+
+    def _is_scalar_option(self, type_ref: TypeRef) -> bool:
+        if isinstance(type_ref, ModelRef):
+            return isinstance(self.models[type_ref.key], EnumModel)
         return isinstance(type_ref, (Primitive, AnyValue, Binary))
 
     def _style_expresses(self, type_ref: TypeRef) -> bool:
         """Whether the form, simple, label and matrix styles can express a value: a scalar, an array of
         scalars, or an object whose values are scalars."""
+        return _every_option(type_ref, self._style_expresses_option)
+
+    def _style_expresses_option(self, type_ref: TypeRef) -> bool:
         match type_ref:
-            case Nullable(inner):
-                return self._style_expresses(inner)
-            case Union(options):
-                return all(self._style_expresses(option) for option in options)
             case ArrayOf(items):
                 return self._is_scalar(items)
             case MapOf(values):

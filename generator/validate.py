@@ -30,10 +30,11 @@ def validate(source: Source) -> list[Problem]:
     """
     validator_class = _validator_for(source)
     document = json.dumps(source.data, default=str)
-    cached = _cache().get(document)
+    cache = _cache()
+    cached = cache.get(document)
     if cached is None:
         problems = _violations(source, validator_class)
-        _cache().put(document, json.dumps([[problem.pointer, problem.message] for problem in problems]))
+        cache.put(document, json.dumps([[problem.pointer, problem.message] for problem in problems]))
     else:
         problems = [Problem(Severity.WARNING, pointer, message) for pointer, message in json.loads(cached)]
     return _unique([source.locate(problem) for problem in problems])
