@@ -90,7 +90,9 @@ def model_modules(
                 name,
                 tuple(item for item in members if isinstance(item, EnumClass)),
                 tuple(item for item in members if isinstance(item, ModelClass)),
-                tuple(ModelImport(module, tuple(sorted(names))) for module, names in sorted(imported.items())),
+                tuple(
+                    ModelImport(module, tuple(sorted(names))) for module, names in sorted(imported.items())
+                ),
             )
         )
     return modules

@@ -126,11 +126,12 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         code += [model.extra_annotation for model in module.models if model.extra_annotation]
         imports = _modules_named(code)
         # Aliases and the type of extra fields are declared with `pydantic.Field`.
-        uses_pydantic = any(field.needs_alias for field in fields) or any(m.extra_annotation for m in module.models)
+        aliases = any(field.needs_alias for field in fields)
+        uses_pydantic = aliases or "pydantic" in imports or any(m.extra_annotation for m in module.models)
         context = {
             "module": module,
             "imports": [name for name in imports if name != "pydantic"],
-            "uses_pydantic": uses_pydantic or "pydantic" in imports,
+            "uses_pydantic": uses_pydantic,
         }
         yield f"{package}/models/{module.name}.py", "package/models/module.py.j2", context
     yield f"{package}/resources/__init__.py", "package/resources/__init__.py.j2", {}

@@ -175,7 +175,8 @@ def test_importing_the_package_and_making_a_client_load_no_model(package: str) -
 
 
 def test_a_model_loads_its_module_only() -> None:
-    steps = _loaded("httpccg", "from httpccg.models import Item; Item.model_validate({'id': 1, 'name': 'a', 'status': 'sold', 'note': None})")
+    item = "{'id': 1, 'name': 'a', 'status': 'sold', 'note': None}"
+    steps = _loaded("httpccg", f"from httpccg.models import Item; Item.model_validate({item})")
     assert steps["action"] == ["httpccg.models", "httpccg.models._item_status"]
 
 
