@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from generator import untrusted
+from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 
 _TEMPLATES = Path(__file__).parent / "_templates"
@@ -112,12 +113,27 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         }
     for module in ("__init__", "_auth", "_client", "_environment", "_exceptions", "_runtime"):
         yield f"{package}/{module}.py", f"package/{module}.py.j2", {}
+    if sdk.oauth:
+        yield f"{package}/_scopes.py", "package/_scopes.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
-    annotations = [field.annotation for model in sdk.models for field in model.fields]
-    annotations += [model.extra_annotation for model in sdk.models if model.extra_annotation]
-    # The models module imports pydantic in any case, apart from the standard modules.
-    imports = [module for module in _modules_named(annotations) if module != "pydantic"]
-    yield f"{package}/models.py", "package/models.py.j2", {"imports": imports}
+    modules = model_modules(
+        sdk.enums, sdk.models, {resource.module: _resource_annotations(resource) for resource in sdk.resources}
+    )
+    yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", {"modules": modules}
+    for module in modules:
+        fields = [field for model in module.models for field in model.fields]
+        code = [field.annotation for field in fields] + [field.default or "" for field in fields]
+        code += [model.extra_annotation for model in module.models if model.extra_annotation]
+        imports = _modules_named(code)
+        # Aliases and the type of extra fields are declared with `pydantic.Field`.
+        aliases = any(field.needs_alias for field in fields)
+        uses_pydantic = aliases or "pydantic" in imports or any(m.extra_annotation for m in module.models)
+        context = {
+            "module": module,
+            "imports": [name for name in imports if name != "pydantic"],
+            "uses_pydantic": uses_pydantic,
+        }
+        yield f"{package}/models/{module.name}.py", "package/models/module.py.j2", context
     yield f"{package}/resources/__init__.py", "package/resources/__init__.py.j2", {}
     for resource in sdk.resources:
         context = {"resource": resource, "imports": _modules_named(_resource_annotations(resource))}

@@ -20,7 +20,7 @@ from ._environment import (
     read_client_credentials,
     read_setting,
 )
-from .models import OAuthScopeEnum
+from ._scopes import OAuthScopeEnum
 
 if TYPE_CHECKING:
     from .resources.items import AsyncItemsResource, ItemsResource

@@ -9,7 +9,6 @@ again. Secrets never appear in `repr`, in error messages or in log records.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import email.utils
@@ -22,11 +21,16 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote_plus
 
 import httpx2
 import pydantic
+
+if TYPE_CHECKING:
+    # Imported where the asynchronous manager waits: importing asyncio would add a tenth to the import of
+    # the package, and a blocking client never needs it.
+    import asyncio
 
 from ._exceptions import OAuthProviderError
 
@@ -537,6 +541,8 @@ class AsyncClientCredentialsAuthManager(_TokenState):
                 if delay is None:
                     return self._read_token_response(response, requested_at)
                 _log_retry(delay, f"HTTP {response.status_code}")
+            import asyncio
+
             await asyncio.sleep(delay)
 
     async def token(self) -> OAuthToken:
@@ -544,6 +550,8 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         token = self._fresh_token()
         if token is not None:
             return token
+        import asyncio
+
         acquisition = self._acquisition
         if acquisition is not None and acquisition is asyncio.current_task():
             raise RuntimeError(_REENTRY)

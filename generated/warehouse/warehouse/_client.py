@@ -29,7 +29,7 @@ from ._environment import (
     read_client_credentials,
     read_setting,
 )
-from .models import PartnerAuthScopeEnum, InternalAuthScopeEnum
+from ._scopes import PartnerAuthScopeEnum, InternalAuthScopeEnum
 
 if TYPE_CHECKING:
     from .resources.stock import AsyncStockResource, StockResource
