@@ -355,9 +355,9 @@ class _TokenState:
         """Whether an operation needing `scopes` may be called: always, unless `o_auth_scopes` leaves one out."""
         return self._fixed is None or self._fixed.issuperset(scopes)
 
-    def unpermitted(self, scopes: Collection[str]) -> list[str]:
-        """The scopes among `scopes` that `o_auth_scopes` leaves out, sorted."""
-        return [] if self._fixed is None else sorted(set(scopes) - self._fixed)
+    def unpermitted(self, scopes: Collection[str]) -> frozenset[str]:
+        """The scopes among `scopes` that `o_auth_scopes` leaves out."""
+        return frozenset() if self._fixed is None else frozenset(scopes) - self._fixed
 
     def _fresh(self, needs: frozenset[str]) -> OAuthToken | None:
         cached = self._tokens.get(needs)

@@ -481,19 +481,18 @@ class Authentication(Generic[Manager]):
                 " and ".join(self._arguments[key] for key in each) for each in endpoint.security
             )
             return f"this operation needs credentials: create the client with {options}"
-        lacking = sorted(
-            {
-                scope
-                for each in configured
-                for key, scopes in each.items()
-                if key in self._managers
-                for scope in self._managers[key].unpermitted(scopes)
-            }
-        )
+        lacking = {
+            scope
+            for each in configured
+            for key, scopes in each.items()
+            if key in self._managers
+            for scope in self._managers[key].unpermitted(scopes)
+        }
+        granting = ", ".join(map(repr, sorted(lacking)))
         return (
-            f"{endpoint.method} {endpoint.path} needs an OAuth token granting {', '.join(map(repr, lacking))}, "
-            "which the client's o_auth_scopes leave out: add it to them, or leave o_auth_scopes out so that each "
-            "operation asks for the scopes it needs"
+            f"{endpoint.method} {endpoint.path} needs an OAuth token granting {granting}, "
+            "which the client's o_auth_scopes leave out: add it to them, or leave o_auth_scopes out "
+            "so that each operation asks for the scopes it needs"
         )
 
 
