@@ -281,23 +281,15 @@ _ACQUIRING: contextvars.ContextVar[tuple[object, frozenset[str]] | None] = conte
 `fetch_token()` asks for those scopes and its asking the manager for a token is caught."""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Cached:
     """A token the manager holds: the scopes it was asked for (None when it was set by hand), those it
     grants (None: every scope), and until when it counts as fresh."""
 
-    __slots__ = ("token", "requested", "granted", "fresh_until")
-
-    def __init__(
-        self,
-        token: OAuthToken,
-        requested: frozenset[str] | None,
-        granted: frozenset[str] | None,
-        fresh_until: float,
-    ) -> None:
-        self.token = token
-        self.requested = requested
-        self.granted = granted
-        self.fresh_until = fresh_until
+    token: OAuthToken
+    requested: frozenset[str] | None
+    granted: frozenset[str] | None
+    fresh_until: float
 
     def serves(self, needs: frozenset[str], request: frozenset[str], now: float) -> bool:
         # A token asked for with the same scopes serves whatever the server granted: asking again would
