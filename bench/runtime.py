@@ -11,8 +11,9 @@ answers the same way. Every client holds a token valid for an hour, so no token 
 
 Measured per request:
 - auth layer: the code each library runs per request to authorize it, called directly on a built request
-  (generated SDK: choosing the credentials, `token()` of the manager and setting the header; authlib:
-  `ensure_active_token` and its `OAuth2Auth` flow; httpx-auth: its auth flow up to the request it yields);
+  (generated SDK: choosing the credentials and scopes, `token(scopes)` of the manager and setting the
+  header; authlib: `ensure_active_token` and its `OAuth2Auth` flow; httpx-auth: its auth flow up to the
+  request it yields);
 - whole request: one GET through each client over the mock transport, beside the same GET through a
   plain client without auth; for the SDK it is a whole operation call (building the request and
   decoding the JSON response with pydantic).
@@ -138,8 +139,8 @@ def generated_sdk() -> dict[str, Timed]:
     manager_type = sdk.ClientCredentialsAuthManager
 
     def authorize() -> None:
-        manager = _runtime._apply_static(request, runtime._auth.choose(endpoint.security), manager_type)
-        _runtime._authorize(request, manager.token())
+        manager, scopes = _runtime._apply_static(request, runtime._auth.choose(endpoint), manager_type)
+        _runtime._authorize(request, manager.token(scopes))
 
     async_client = sdk.AsyncClient(
         client_credentials_auth_credentials=_credentials(sdk),
@@ -149,10 +150,10 @@ def generated_sdk() -> dict[str, Timed]:
     async_manager_type = sdk.AsyncClientCredentialsAuthManager
 
     async def authorize_async() -> None:
-        manager = _runtime._apply_static(
-            request, async_runtime._auth.choose(endpoint.security), async_manager_type
+        manager, scopes = _runtime._apply_static(
+            request, async_runtime._auth.choose(endpoint), async_manager_type
         )
-        _runtime._authorize(request, await manager.token())
+        _runtime._authorize(request, await manager.token(scopes))
 
     plain = httpx2.Client(transport=transport)
     plain_async = httpx2.AsyncClient(transport=httpx2.MockTransport(_answer))

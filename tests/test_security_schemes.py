@@ -389,7 +389,7 @@ def test_unusable_requirements_are_reported(tmp_path: Path) -> None:
     for pointer, message in expected:
         assert any(f"{pointer}:" in w and message in w for w in warnings), (pointer, warnings)
     source = (project / "unusable" / "resources" / "default.py").read_text()
-    assert 'security=(("cc",),)' in source
+    assert 'security=({"cc": ("a", "b")},)' in source  # the undeclared scope is requested as written
 
 
 def test_inherited_requirement_problems_point_at_the_document_security_once(tmp_path: Path) -> None:

@@ -1,24 +1,28 @@
 """OAuth 2.0 client-credentials authentication: credentials, tokens, and the managers that keep them fresh.
 
 One manager belongs to each client. It fetches a token when an operation needs one, reuses it until it
-is about to expire, and fetches again. A token request that fails in a passing way (HTTP 429 or 5xx, a
-connection error, a timeout) is retried as its `TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token at
-the same moment share one acquisition. A failed acquisition is never remembered: the next call tries
-again. Secrets never appear in `repr`, in error messages or in log records.
+is about to expire, and fetches again. Without fixed `o_auth_scopes` each operation's token is asked for
+with the scopes its own security requirement names, and tokens are kept per scope set. A token request
+that fails in a passing way (HTTP 429 or 5xx, a connection error, a timeout) is retried as its
+`TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token
+for the same scopes at the same moment share one acquisition. A failed acquisition is never remembered:
+the next call tries again. Secrets never appear in `repr`, in error messages or in log records.
 """
 
 from __future__ import annotations
 
 import base64
+import contextvars
 import dataclasses
 import email.utils
+import functools
 import inspect
 import logging
 import math
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
@@ -66,7 +70,8 @@ class OAuthToken(pydantic.BaseModel):
     expires_in: int | None = None
     """The token's lifetime in seconds, as stated by the server when it issued the token."""
     scope: str | None = None
-    """The granted scopes, space-separated, when the server stated them."""
+    """The granted scopes, space-separated, when the server stated them. A token without it is taken to
+    grant the scopes it was requested with; one you set yourself, to grant every scope."""
     expiry: int | None = None
     """When the token expires, in Unix epoch seconds (UTC); None when unknown."""
     refresh_token: str | None = pydantic.Field(default=None, repr=False)
@@ -94,7 +99,9 @@ TokenProvider = Callable[[OAuthToken | None, Any], OAuthToken | Awaitable[OAuthT
 """`(last_token, auth_manager) -> OAuthToken`: supplies tokens instead of the token endpoint.
 
 With `AsyncClient` it may be a coroutine function. `auth_manager.fetch_token()` fetches one from the
-token endpoint, so a provider can fall back to it."""
+token endpoint with the scopes being asked for, so a provider can fall back to it. `last_token` is the
+previous token asked for with the same scopes, even one the API refused; before the first, the token set
+by hand (`o_auth_token`) or None."""
 
 TokenUpdateCallback = Callable[[OAuthToken], None | Awaitable[None]]
 """`(token) -> None`: told about every new token, for example to store it."""
@@ -175,8 +182,10 @@ class ClientCredentialsAuthCredentials:
     Attributes:
         o_auth_client_id: The OAuth 2.0 client ID.
         o_auth_client_secret: The OAuth 2.0 client secret.
-        o_auth_scopes: The scopes to request (`OAuthScopeEnum` members or scope strings); None requests
-            the server's default scopes.
+        o_auth_scopes: The scopes to request for every operation (`OAuthScopeEnum` members or scope
+            strings); an operation needing a scope outside them raises `ValueError` before sending. None
+            (or empty): each operation's token is requested with the scopes its own security
+            requirement names, none at all asking for the server's default scopes.
         o_auth_token: A token to start from, such as one stored earlier; used while it is fresh.
         o_auth_token_provider: Supplies tokens instead of the token endpoint; called when there is no
             fresh token, with the last token (or None) and the auth manager.
@@ -228,19 +237,25 @@ class ClientCredentialsAuthCredentials:
         """The `scope` parameter of a token request: the scopes space-separated, or None."""
         if not self.o_auth_scopes:
             return None
-        return " ".join(
-            scope.value if isinstance(scope, Enum) else scope for scope in self.o_auth_scopes
-        )
+        return " ".join(map(_scope_name, self.o_auth_scopes))
 
-    def token_form(self) -> dict[str, str | list[str]]:
-        """The form fields of a token request, client authentication aside."""
+    def token_form(self, scope: str | None) -> dict[str, str | list[str]]:
+        """The form fields of a token request asking for `scope` (None: no scope parameter), client
+        authentication aside."""
         form: dict[str, str | list[str]] = {"grant_type": "client_credentials"}
         for name, value in (self.o_auth_token_parameters or {}).items():
             form[name] = value if isinstance(value, str) else list(value)
-        scope = self.scope_parameter()
         if scope is not None:
             form["scope"] = scope
         return form
+
+
+def _scope_name(scope: str) -> str:
+    return scope.value if isinstance(scope, Enum) else scope
+
+
+def _scope_set(scopes: Iterable[str]) -> frozenset[str]:
+    return scopes if type(scopes) is frozenset else frozenset(map(_scope_name, scopes))
 
 
 def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None) -> None:
@@ -263,32 +278,118 @@ def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None
             )
 
 
+_ACQUIRING: contextvars.ContextVar[tuple[object, frozenset[str]] | None] = contextvars.ContextVar(
+    "_ACQUIRING", default=None
+)
+"""The manager and scope set of the acquisition the current thread or task runs, so that a provider's
+`fetch_token()` asks for those scopes and its asking the manager for a token is caught."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Cached:
+    """A token the manager holds: the scopes it was asked for (None when it was set by hand), those it
+    grants (None: every scope), and until when it counts as fresh."""
+
+    token: OAuthToken
+    requested: frozenset[str] | None
+    granted: frozenset[str] | None
+    fresh_until: float
+
+    def serves(self, needs: frozenset[str], request: frozenset[str], now: float) -> bool:
+        # A token asked for with the same scopes serves whatever the server granted: asking again would
+        # get the same answer.
+        if now >= self.fresh_until:
+            return False
+        return self.requested == request or self.granted is None or self.granted >= needs
+
+
 class _TokenState:
-    """What the sync and async managers share: the cached token, its freshness, the token request and
-    the reading of the token response. The managers add only I/O and their kind of waiting."""
+    """What the sync and async managers share: the cached tokens, their freshness, the token request and
+    the reading of the token response. The managers add only I/O and their kind of waiting.
+
+    Tokens are held by the scope sets they serve: the scopes an operation needs map to the token last
+    used for them, a token asked for with some scopes is held under those, and one set by hand under the
+    scopes it states. The keys are the scope sets of the spec's security requirements, `o_auth_scopes`
+    and those passed to `token()`: the cache grows with the spec, not with the number of calls.
+    """
 
     def __init__(
         self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None
     ) -> None:
         self._credentials = credentials
         self._token_url = token_url
-        self._last = credentials.o_auth_token if credentials else None
-        self._usable = self._last
+        scopes = credentials.o_auth_scopes if credentials else None
+        self._fixed = _scope_set(scopes) if scopes else None
+        self._tokens: dict[frozenset[str], _Cached] = {}
+        # The newest token asked for with each scope set, refused or not, for the provider.
+        self._latest: dict[frozenset[str], OAuthToken] = {}
+        self._last: OAuthToken | None = None
+        self._given: OAuthToken | None = None
+        self.o_auth_token = credentials.o_auth_token if credentials else None
 
     @property
     def o_auth_token(self) -> OAuthToken | None:
-        """The token in use, or None before the first one. Set it to use a token of your own."""
+        """The newest token, whatever its scopes, or None before the first one.
+
+        Setting a token of your own replaces every token the manager holds. It is used for each operation
+        whose scopes its `scope` states, or for every operation when it states none, while it is fresh.
+        """
         return self._last
 
     @o_auth_token.setter
     def o_auth_token(self, token: OAuthToken | None) -> None:
-        self._last = self._usable = token
+        self._last = self._given = token
+        self._tokens.clear()
+        self._latest.clear()
+        if token is not None:
+            granted = None if token.scope is None else frozenset(token.scope.split())
+            self._tokens[granted or frozenset()] = _Cached(
+                token, None, granted, self._fresh_until(token)
+            )
 
-    def _fresh_token(self) -> OAuthToken | None:
-        token = self._usable
-        if token is None or token.expiry is None:
-            return token
-        return token if time.time() < token.expiry - self._margin(token) else None
+    def permits(self, scopes: Collection[str]) -> bool:
+        """Whether an operation needing `scopes` may be called: always, unless `o_auth_scopes` leaves one out."""
+        return self._fixed is None or self._fixed.issuperset(scopes)
+
+    def unpermitted(self, scopes: Collection[str]) -> frozenset[str]:
+        """The scopes among `scopes` that `o_auth_scopes` leaves out."""
+        return frozenset() if self._fixed is None else frozenset(scopes) - self._fixed
+
+    def _fresh(self, needs: frozenset[str]) -> OAuthToken | None:
+        cached = self._tokens.get(needs)
+        return cached.token if cached is not None and time.time() < cached.fresh_until else None
+
+    def _reusable(self, needs: frozenset[str], request: frozenset[str]) -> OAuthToken | None:
+        """A fresh token that serves `needs`, remembered for them; None when one must be acquired."""
+        now = time.time()
+        # A copy: another thread may add a token meanwhile.
+        found = next(
+            (
+                cached
+                for cached in list(self._tokens.values())
+                if cached.serves(needs, request, now)
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        self._tokens[needs] = found
+        return found.token
+
+    def _request_for(self, needs: frozenset[str]) -> frozenset[str]:
+        """The scopes a token for an operation needing `needs` is asked for."""
+        return needs if self._fixed is None else self._fixed
+
+    def _refuse_reentry(self) -> None:
+        acquiring = _ACQUIRING.get()
+        if acquiring is not None and acquiring[0] is self:
+            raise RuntimeError(_REENTRY)
+
+    def _previous(self, request: frozenset[str]) -> OAuthToken | None:
+        return self._latest.get(request, self._given)
+
+    def _fresh_until(self, token: OAuthToken) -> float:
+        return math.inf if token.expiry is None else token.expiry - self._margin(token)
 
     def _margin(self, token: OAuthToken) -> float:
         skew = self._credentials.o_auth_clock_skew if self._credentials else None
@@ -307,14 +408,27 @@ class _TokenState:
         return self._credentials is not None or self._last is not None
 
     def _drop(self, token: OAuthToken) -> None:
-        if self._usable is token:
-            self._usable = None
+        for needs, cached in list(self._tokens.items()):
+            if cached.token is token:
+                self._tokens.pop(needs, None)
 
-    def _keep(self, token: OAuthToken) -> None:
-        self._last = self._usable = token
+    def _keep(self, token: OAuthToken, request: frozenset[str]) -> None:
+        granted = request if token.scope is None else frozenset(token.scope.split())
+        self._tokens[request] = _Cached(token, request, granted, self._fresh_until(token))
+        self._latest[request] = self._last = token
         _logger.debug(
             "using a new OAuth token (expires in %s s, scope %r)", token.expires_in, token.scope
         )
+
+    def _scope_parameter(self, scopes: Iterable[str] | None) -> str | None:
+        """The `scope` of a token request for `scopes`; by default those being acquired, else `o_auth_scopes`."""
+        if scopes is None:
+            acquiring = _ACQUIRING.get()
+            scopes = acquiring[1] if acquiring is not None and acquiring[0] is self else self._fixed
+        wanted = _scope_set(scopes or ())
+        if wanted == self._fixed:
+            return self._require_credentials().scope_parameter()  # in the order given
+        return " ".join(sorted(wanted)) or None
 
     def _require_credentials(self) -> ClientCredentialsAuthCredentials:
         if self._credentials is None:
@@ -324,12 +438,12 @@ class _TokenState:
         return self._credentials
 
     def _build_token_request(
-        self, http_client: httpx2.Client | httpx2.AsyncClient
+        self, http_client: httpx2.Client | httpx2.AsyncClient, scope: str | None
     ) -> httpx2.Request:
         credentials = self._require_credentials()
         if not self._token_url:
             raise ValueError("the spec names no token URL: create the client with one")
-        form = credentials.token_form()
+        form = credentials.token_form(scope)
         headers = {"Accept": "application/json"}
         if credentials.o_auth_client_authentication == "client_secret_post":
             form["client_id"] = credentials.o_auth_client_id
@@ -409,21 +523,25 @@ class ClientCredentialsAuthManager(_TokenState):
         super().__init__(credentials, token_url)
         self._http_client = http_client
         self._lock = threading.Lock()
-        self._acquisition: Future[OAuthToken] | None = None
-        self._acquiring_thread: int | None = None
+        self._acquisitions: dict[frozenset[str], Future[OAuthToken]] = {}
 
-    def fetch_token(self) -> OAuthToken:
+    def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
         Passing failures are retried as the credentials' `o_auth_retry` allows.
+
+        Args:
+            scopes: The scopes to ask for. By default, within an `o_auth_token_provider`, those of the
+                token being acquired; elsewhere `o_auth_scopes`, or none (the server's default).
 
         Raises:
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
         schedule = self._retry_schedule()
+        scope = self._scope_parameter(scopes)
         while True:
-            request = self._build_token_request(self._http_client)
+            request = self._build_token_request(self._http_client, scope)
             requested_at = time.time()
             try:
                 response = self._http_client.send(request)
@@ -439,25 +557,27 @@ class ClientCredentialsAuthManager(_TokenState):
                 _log_retry(delay, f"HTTP {response.status_code}")
             time.sleep(delay)
 
-    def token(self) -> OAuthToken:
-        """A fresh token: the cached one, or a new one shared by every thread that asked meanwhile."""
-        token = self._fresh_token()
+    def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
+        """A fresh token for an operation needing `scopes`: a cached one that serves them, or a new one
+        shared by every thread that asked for the same scopes meanwhile."""
+        needs = _scope_set(scopes)
+        token = self._fresh(needs)
         if token is not None:
             return token
+        request = self._request_for(needs)
         with self._lock:
-            token = self._fresh_token()
+            token = self._reusable(needs, request)
             if token is not None:
                 return token
-            pending = self._acquisition
+            self._refuse_reentry()
+            pending = self._acquisitions.get(request)
             if pending is None:
                 acquisition: Future[OAuthToken] = Future()
-                self._acquisition, self._acquiring_thread = acquisition, threading.get_ident()
-            elif self._acquiring_thread == threading.get_ident():
-                raise RuntimeError(_REENTRY)
+                self._acquisitions[request] = acquisition
         if pending is not None:
             return pending.result()
         try:
-            token = self._acquire()
+            token = self._acquire(request)
         except BaseException as error:
             acquisition.set_exception(error)
             raise
@@ -466,27 +586,30 @@ class ClientCredentialsAuthManager(_TokenState):
             return token
         finally:
             with self._lock:
-                self._acquisition = None
-                self._acquiring_thread = None
+                del self._acquisitions[request]
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         with self._lock:
             self._drop(token)
 
-    def _acquire(self) -> OAuthToken:
-        provider = self._token_provider()
-        if provider is None:
-            token = self.fetch_token()
-        else:
-            provided = provider(self._last, self)
-            if inspect.isawaitable(provided):
-                _close(provided)
-                raise TypeError(
-                    "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
-                )
-            token = _check_provided(provided)
-        self._keep(token)
+    def _acquire(self, request: frozenset[str]) -> OAuthToken:
+        acquiring = _ACQUIRING.set((self, request))
+        try:
+            provider = self._token_provider()
+            if provider is None:
+                token = self.fetch_token()
+            else:
+                provided = provider(self._previous(request), self)
+                if inspect.isawaitable(provided):
+                    _close(provided)
+                    raise TypeError(
+                        "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
+                    )
+                token = _check_provided(provided)
+        finally:
+            _ACQUIRING.reset(acquiring)
+        self._keep(token, request)
         callback = self._token_update_callback()
         if callback is not None:
             try:
@@ -514,20 +637,25 @@ class AsyncClientCredentialsAuthManager(_TokenState):
     ) -> None:
         super().__init__(credentials, token_url)
         self._http_client = http_client
-        self._acquisition: asyncio.Task[OAuthToken] | None = None
+        self._acquisitions: dict[frozenset[str], asyncio.Task[OAuthToken]] = {}
 
-    async def fetch_token(self) -> OAuthToken:
+    async def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
         Passing failures are retried as the credentials' `o_auth_retry` allows.
+
+        Args:
+            scopes: The scopes to ask for. By default, within an `o_auth_token_provider`, those of the
+                token being acquired; elsewhere `o_auth_scopes`, or none (the server's default).
 
         Raises:
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
         schedule = self._retry_schedule()
+        scope = self._scope_parameter(scopes)
         while True:
-            request = self._build_token_request(self._http_client)
+            request = self._build_token_request(self._http_client, scope)
             requested_at = time.time()
             try:
                 response = await self._http_client.send(request)
@@ -545,45 +673,57 @@ class AsyncClientCredentialsAuthManager(_TokenState):
 
             await asyncio.sleep(delay)
 
-    async def token(self) -> OAuthToken:
-        """A fresh token: the cached one, or a new one shared by every task that asked meanwhile."""
-        token = self._fresh_token()
+    async def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
+        """A fresh token for an operation needing `scopes`: a cached one that serves them, or a new one
+        shared by every task that asked for the same scopes meanwhile."""
+        needs = _scope_set(scopes)
+        token = self._fresh(needs)
         if token is not None:
             return token
         import asyncio
 
-        acquisition = self._acquisition
-        if acquisition is not None and acquisition is asyncio.current_task():
-            raise RuntimeError(_REENTRY)
+        request = self._request_for(needs)
+        token = self._reusable(needs, request)
+        if token is not None:
+            return token
+        self._refuse_reentry()
+        acquisition = self._acquisitions.get(request)
         if (
             acquisition is None
             or acquisition.done()
             or acquisition.get_loop() is not asyncio.get_running_loop()
         ):
             # A task of its own, so that a caller being cancelled does not cancel the others' token.
-            acquisition = self._acquisition = asyncio.ensure_future(self._acquire())
-            acquisition.add_done_callback(self._acquisition_done)
+            acquisition = self._acquisitions[request] = asyncio.ensure_future(
+                self._acquire(request)
+            )
+            acquisition.add_done_callback(functools.partial(self._acquisition_done, request))
         return await asyncio.shield(acquisition)
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         self._drop(token)
 
-    def _acquisition_done(self, acquisition: asyncio.Task[OAuthToken]) -> None:
-        if self._acquisition is acquisition:
-            self._acquisition = None
+    def _acquisition_done(
+        self, request: frozenset[str], acquisition: asyncio.Task[OAuthToken]
+    ) -> None:
+        if self._acquisitions.get(request) is acquisition:
+            del self._acquisitions[request]
         # Every waiter may have been cancelled; the failure must not be reported as never retrieved.
         if not acquisition.cancelled():
             acquisition.exception()
 
-    async def _acquire(self) -> OAuthToken:
+    async def _acquire(self, request: frozenset[str]) -> OAuthToken:
+        # The task runs in a copy of its creator's context: this setting stays within it.
+        _ACQUIRING.set((self, request))
         provider = self._token_provider()
         if provider is None:
             token = await self.fetch_token()
         else:
-            provided = provider(self._last, self)
+            provided = provider(self._previous(request), self)
             token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
-        self._keep(token)
+        _ACQUIRING.set(None)
+        self._keep(token, request)
         callback = self._token_update_callback()
         if callback is not None:
             try:

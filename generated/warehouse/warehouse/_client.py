@@ -65,7 +65,8 @@ class Client:
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `close()`.
 
-    An operation uses the first of its security requirements that the client has credentials for.
+    An operation uses the first of its security requirements that the client has credentials for (and,
+    with fixed `o_auth_scopes`, whose scopes they include).
     """
 
     def __init__(
@@ -232,7 +233,8 @@ class AsyncClient:
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `aclose()`.
 
-    An operation uses the first of its security requirements that the client has credentials for.
+    An operation uses the first of its security requirements that the client has credentials for (and,
+    with fixed `o_auth_scopes`, whose scopes they include).
     """
 
     def __init__(
