@@ -151,6 +151,16 @@ def test_every_retry_signs_a_new_assertion(server: OAuthTestServer, material: Cl
     assert len({request["assertion"]["claims"]["jti"] for request in requests}) == 3
 
 
+def test_the_server_refuses_a_replayed_assertion(server: OAuthTestServer, material: ClientAuthMaterial) -> None:
+    """Why every request needs its own assertion: the one the SDK signed works once, and only once."""
+    form: dict[str, str | list[str]] = {"grant_type": "client_credentials"}
+    _jwt_credentials(material.rsa_key, o_auth_private_key_id=RSA_KEY_ID).authenticate(form, {}, server.token_url)
+    with httpx2.Client() as http_client:
+        statuses = [http_client.post(server.token_url, data=form).status_code for _ in range(2)]
+    assert statuses == [200, 401]
+    assert "must only be used once" in server.token_requests()[1]["error_detail"]
+
+
 def test_async_client_authenticates_with_private_key_jwt(server: OAuthTestServer, material: ClientAuthMaterial) -> None:
     credentials = _jwt_credentials(private_pem(material.ec_key), o_auth_private_key_id=EC_KEY_ID, o_auth_signing_algorithm="ES256")
 
