@@ -174,6 +174,11 @@ class OAuthAuth:
         return self.scheme.token_url
 
     @property
+    def client_authentication(self) -> str:
+        """The credentials' default client authentication method (never text from the spec)."""
+        return self.scheme.client_authentication
+
+    @property
     def refresh_url(self) -> SpecText | None:
         return self.scheme.refresh_url
 
@@ -424,6 +429,14 @@ class Sdk:
     resources: tuple[Resource, ...]
     models: tuple[ModelClass, ...]
     enums: tuple[EnumClass, ...]
+
+    @property
+    def default_client_authentication(self) -> str:
+        """The default of `ClientCredentialsAuthCredentials`: the scheme's when it is the only one; with
+        several, each scheme's subclass sets its own."""
+        if len(self.oauth) == 1 and not self.oauth[0].own_classes:
+            return self.oauth[0].client_authentication
+        return "client_secret_basic"
 
     @property
     def auth_count(self) -> int:

@@ -1,16 +1,28 @@
 // OAuth 2.0 authorization server (oidc-provider) and the httpCCG resource server
 // (specs/httpccg.yaml) in one process, for the Python test suite.
 //
-//   node tests/servers/server.mjs [--exit-on-stdin-close]
+//   node tests/servers/server.mjs [--exit-on-stdin-close] [--client-auth FILE]
 //
 // Listens on 127.0.0.1 with an OS-chosen port and prints exactly one line to
 // stdout: {"origin": "http://127.0.0.1:PORT"}. Everything else goes to stderr.
+//
+// --client-auth FILE registers the clients of the other client
+// authentication methods (CLIENT_AUTH_CLIENTS) and opens a second, TLS
+// listener that asks for client certificates (mutual TLS, RFC 8705); the
+// printed line then has "tls_origin" too. FILE is JSON:
+//   { "jwt_jwks": {"keys": [...]},          public keys of jwt-client
+//     "self_signed_jwks": {"keys": [...]},  self-signed-tls-client's certificate (x5c)
+//     "tls_key": PATH, "tls_cert": PATH,    the TLS listener's key and certificate (PEM)
+//     "ca_cert": PATH }                     the CA that issues tls-client's certificates
 //
 //   /oauth/...   authorization server (issuer http://127.0.0.1:PORT/oauth)
 //   /api/v1/...  resource server
 //   /_test/...   logs and fault injection for the tests
 
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
@@ -38,6 +50,27 @@ const CLIENTS = [
   },
   { id: 'odd-client', secret: 'p@ss word:+/%&=', method: 'client_secret_basic', ttl: 3600 },
 ];
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];
+
+const clientAuthIndex = process.argv.indexOf('--client-auth');
+const clientAuth = clientAuthIndex === -1
+  ? null
+  : JSON.parse(readFileSync(process.argv[clientAuthIndex + 1], 'utf8'));
+
+// The subject distinguished name tls-client's certificate must have.
+const TLS_CLIENT_SUBJECT = 'CN=tls-client';
+const CLIENT_AUTH_CLIENTS = clientAuth === null ? [] : [
+  { id: 'jwt-client', method: 'private_key_jwt', metadata: { jwks: clientAuth.jwt_jwks } },
+  {
+    id: 'tls-client', method: 'tls_client_auth', metadata: { tls_client_auth_subject_dn: TLS_CLIENT_SUBJECT },
+  },
+  {
+    id: 'self-signed-tls-client',
+    method: 'self_signed_tls_client_auth',
+    metadata: { jwks: clientAuth.self_signed_jwks },
+  },
+].map((c) => ({ ...c, ttl: 3600 }));
+CLIENTS.push(...CLIENT_AUTH_CLIENTS);
 const TTL_BY_CLIENT = new Map(CLIENTS.map((c) => [c.id, c.ttl]));
 
 // ---------------------------------------------------------------- test state
@@ -117,6 +150,24 @@ function formDecode(value) {
   }
 }
 
+// The claims and header of a client assertion, unverified: what the client sent.
+function assertionParts(assertion) {
+  const [header, payload] = (assertion ?? '').split('.').slice(0, 2).map((part) => {
+    try {
+      return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+  });
+  return { header: header ?? null, claims: payload ?? null };
+}
+
+// The certificate the client presented on a TLS connection, or undefined.
+function peerCertificate(socket) {
+  const peer = socket.getPeerCertificate?.();
+  return peer?.raw ? new X509Certificate(peer.raw) : undefined;
+}
+
 function basicCredentials(header) {
   const match = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) return null;
@@ -128,14 +179,28 @@ function basicCredentials(header) {
 
 // ------------------------------------------------------ authorization server
 
-const server = http.createServer((req, res) => {
+function handle(req, res) {
   route(req, res).catch((err) => {
     console.error('unhandled error', err);
     if (!res.headersSent) sendJson(res, 500, { code: 'internal', message: String(err) });
     else res.destroy();
   });
-});
+}
+
+const server = http.createServer(handle);
 await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+
+// Asks every client for a certificate but lets the handshake succeed without
+// a trusted one: oidc-provider decides, so that a wrong certificate is an
+// OAuth invalid_client and not a TLS failure.
+const tlsServer = clientAuth === null ? null : https.createServer({
+  key: readFileSync(clientAuth.tls_key),
+  cert: readFileSync(clientAuth.tls_cert),
+  ca: readFileSync(clientAuth.ca_cert),
+  requestCert: true,
+  rejectUnauthorized: false,
+}, handle);
+if (tlsServer) await new Promise((resolve) => { tlsServer.listen(0, '127.0.0.1', resolve); });
 
 const ORIGIN = `http://127.0.0.1:${server.address().port}`;
 const ISSUER = `${ORIGIN}${OAUTH_PREFIX}`;
@@ -151,12 +216,14 @@ const signingKey = {
 // authentication; the resource is defaulted, so every client_credentials
 // request passes through it.
 function applyTokenPolicy(ctx, client) {
+  ctx.req.tokenLogEntry.authenticated_as = client.clientAuthMethod;
   // oidc-provider accepts client_secret_basic and client_secret_post
-  // interchangeably for a client registered with either.
+  // interchangeably for a client registered with either; it holds clients of
+  // the other methods to theirs.
   const presented = ctx.oidc.params.client_secret !== undefined
     ? 'client_secret_post'
     : 'client_secret_basic';
-  if (presented !== client.clientAuthMethod) {
+  if (SECRET_METHODS.includes(client.clientAuthMethod) && presented !== client.clientAuthMethod) {
     throw new errors.InvalidClientAuth(
       `the client is registered for ${client.clientAuthMethod}, not ${presented}`,
     );
@@ -177,18 +244,30 @@ function applyTokenPolicy(ctx, client) {
 const provider = new Provider(ISSUER, {
   clients: CLIENTS.map((c) => ({
     client_id: c.id,
-    client_secret: c.secret,
+    ...(c.secret === undefined ? {} : { client_secret: c.secret }),
     token_endpoint_auth_method: c.method,
     grant_types: ['client_credentials'],
     response_types: [],
     redirect_uris: [],
     scope: c.scope ?? SCOPES.join(' '),
+    ...c.metadata,
   })),
   jwks: { keys: [signingKey] },
   scopes: SCOPES,
-  clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+  clientAuthMethods: [...new Set([...SECRET_METHODS, ...CLIENT_AUTH_CLIENTS.map((c) => c.method)])],
   features: {
     devInteractions: { enabled: false },
+    mTLS: {
+      enabled: clientAuth !== null,
+      tlsClientAuth: true,
+      selfSignedTlsClientAuth: true,
+      getCertificate: (ctx) => peerCertificate(ctx.socket),
+      // Verified against ca_cert by the TLS listener during the handshake.
+      certificateAuthorized: (ctx) => ctx.socket.authorized === true,
+      // Only the subject DN is registered here, and it has a single attribute.
+      certificateSubjectMatches: (ctx, property, expected) => property === 'tls_client_auth_subject_dn'
+        && peerCertificate(ctx.socket)?.subject === expected,
+    },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
@@ -215,6 +294,9 @@ const provider = new Provider(ISSUER, {
   },
 });
 provider.on('client_credentials.issued', (token) => { state.seenJtis.add(token.jti); });
+provider.on('grant.error', (ctx, err) => {
+  if (ctx.req.tokenLogEntry) ctx.req.tokenLogEntry.error_detail = err.error_detail ?? err.message;
+});
 provider.on('server_error', (ctx, err) => { console.error('oidc-provider server_error', err); });
 const providerCallback = provider.callback();
 
@@ -226,10 +308,20 @@ async function handleTokenRequest(req, res) {
   let authMethod = 'none';
   if (basic) authMethod = 'basic';
   else if (form.has('client_secret')) authMethod = 'post';
+  else if (form.has('client_assertion')) authMethod = 'private_key_jwt';
+  const assertion = form.has('client_assertion')
+    ? { type: form.get('client_assertion_type'), ...assertionParts(form.get('client_assertion')) }
+    : null;
+  const certificate = peerCertificate(req.socket);
 
   const entry = {
     client_id: basic ? basic.clientId : form.get('client_id'),
     auth_method: authMethod,
+    assertion,
+    tls: req.socket.encrypted === true,
+    client_certificate: certificate ? certificate.subject : null,
+    authenticated_as: null, // the client's registered method, once oidc-provider accepted it
+    error_detail: null, // why oidc-provider refused, which its answer does not say
     grant_type: form.get('grant_type'),
     scope: form.get('scope'),
     resource: resources.length > 1 ? resources : (resources[0] ?? null),
@@ -237,6 +329,7 @@ async function handleTokenRequest(req, res) {
   };
   state.tokenRequests.push(entry);
   recordStatus(res, entry);
+  req.tokenLogEntry = entry;
 
   // Decided on arrival, so "the next N requests" holds under concurrency.
   let failStatus = null;
@@ -507,4 +600,6 @@ if (process.argv.includes('--exit-on-stdin-close')) {
   process.stdin.resume();
 }
 
-process.stdout.write(`${JSON.stringify({ origin: ORIGIN })}\n`);
+const ready = { origin: ORIGIN };
+if (tlsServer) ready.tls_origin = `https://127.0.0.1:${tlsServer.address().port}`;
+process.stdout.write(`${JSON.stringify(ready)}\n`);

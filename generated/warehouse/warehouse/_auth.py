@@ -6,7 +6,8 @@ with the scopes its own security requirement names, and tokens are kept per scop
 that fails in a passing way (HTTP 429 or 5xx, a connection error, a timeout) is retried as its
 `TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token
 for the same scopes at the same moment share one acquisition. A failed acquisition is never remembered:
-the next call tries again. Secrets never appear in `repr`, in error messages or in log records.
+the next call tries again. Secrets (client secrets, private keys, client assertions, tokens) never appear
+in `repr`, in error messages or in log records.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ import contextvars
 import dataclasses
 import email.utils
 import functools
+import importlib
 import inspect
 import logging
 import math
 import random
+import secrets
 import threading
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import quote_plus
 
 import httpx2
@@ -46,12 +49,48 @@ DEFAULT_TOKEN_TIMEOUT = httpx2.Timeout(30.0)
 _DEFAULT_MARGIN_SHARE = 0.1
 _DEFAULT_MARGIN_CAP = 60.0
 _MAX_DESCRIPTION = 500
-_RESERVED_TOKEN_PARAMETERS = frozenset({"grant_type", "client_id", "client_secret", "scope"})
+_RESERVED_TOKEN_PARAMETERS = frozenset(
+    {
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+        "scope",
+    }
+)
 _REENTRY = (
     "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
 )
 
-ClientAuthentication = Literal["client_secret_basic", "client_secret_post"]
+ClientAuthentication = Literal[
+    "client_secret_basic",
+    "client_secret_post",
+    "private_key_jwt",
+    "tls_client_auth",
+    "self_signed_tls_client_auth",
+]
+"""How the client authenticates to the token endpoint, by the names of RFC 7591 (`token_endpoint_auth_method`)."""
+
+_CLIENT_AUTHENTICATIONS: tuple[str, ...] = get_args(ClientAuthentication)
+_SECRET_AUTHENTICATIONS = ("client_secret_basic", "client_secret_post")
+# Asymmetric algorithms only: HS256 and kin would be client_secret_jwt, signed with the secret.
+_ASSERTION_ALGORITHMS = (
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+)
+_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# Long enough for a slow network and some clock skew, short enough that a captured assertion is soon useless.
+_ASSERTION_LIFETIME = 60
+_JWT_EXTRA = "the private_key_jwt client authentication needs PyJWT: pip install 'warehouse[jwt]'"
 
 
 class OAuthToken(pydantic.BaseModel):
@@ -181,7 +220,8 @@ class ClientCredentialsAuthCredentials:
 
     Attributes:
         o_auth_client_id: The OAuth 2.0 client ID.
-        o_auth_client_secret: The OAuth 2.0 client secret.
+        o_auth_client_secret: The OAuth 2.0 client secret; needed by `client_secret_basic` and
+            `client_secret_post` only.
         o_auth_scopes: The scopes to request for every operation (`OAuthScopeEnum` members or scope
             strings); an operation needing a scope outside them raises `ValueError` before sending. None
             (or empty): each operation's token is requested with the scopes its own security
@@ -194,29 +234,45 @@ class ClientCredentialsAuthCredentials:
         o_auth_clock_skew: Seconds before its expiry at which a token counts as expired. None uses
             a tenth of the token's lifetime, at most 60 seconds.
         o_auth_client_authentication: How the client authenticates to the token endpoint:
-            `client_secret_basic` (HTTP Basic, the default) or `client_secret_post` (form fields).
+            `client_secret_basic` (the secret in HTTP Basic), `client_secret_post` (the secret in form
+            fields), `private_key_jwt` (a JWT signed with `o_auth_private_key`, RFC 7523) or, with an
+            HTTP client that presents a client certificate, `tls_client_auth` or
+            `self_signed_tls_client_auth` (RFC 8705). The default is `client_secret_basic`.
+        o_auth_private_key: The private key that signs the client assertions of `private_key_jwt`: PEM
+            text or bytes, or a private key object of the `cryptography` package.
+        o_auth_private_key_id: The key's ID, sent as the assertion's `kid` header so that the server
+            can pick the public key; None sends none.
+        o_auth_signing_algorithm: The JWS algorithm of the client assertions: `RS256` (the default),
+            `RS384`, `RS512`, `PS256`, `PS384`, `PS512`, `ES256`, `ES384`, `ES512` or `EdDSA`.
         o_auth_token_parameters: More parameters of every token request, such as `audience` or
             `resource` (RFC 8707); a sequence value sends the parameter once per item. `grant_type`,
-            `client_id`, `client_secret` and `scope` are set by the manager and refused here.
+            `client_id`, `client_secret`, `client_assertion`, `client_assertion_type` and `scope` are
+            set by the manager and refused here.
         o_auth_retry: How token requests that failed in a passing way are retried; see
             `TokenRetryPolicy` for the defaults.
     """
 
     o_auth_client_id: str
-    o_auth_client_secret: str = dataclasses.field(repr=False)
+    o_auth_client_secret: str | None = dataclasses.field(default=None, repr=False)
     o_auth_scopes: Sequence[str] | None = None
     o_auth_token: OAuthToken | None = dataclasses.field(default=None, repr=False)
     o_auth_token_provider: TokenProvider | None = None
     o_auth_on_token_update: TokenUpdateCallback | None = None
     o_auth_clock_skew: float | None = None
     o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
+    o_auth_private_key: str | bytes | Any | None = dataclasses.field(default=None, repr=False)
+    o_auth_private_key_id: str | None = dataclasses.field(default=None, repr=False)
+    o_auth_signing_algorithm: str = dataclasses.field(default="RS256", repr=False)
     o_auth_token_parameters: Mapping[str, str | Sequence[str]] | None = None
     o_auth_retry: TokenRetryPolicy = TokenRetryPolicy()
+    _assertion_signer: _AssertionSigner | None = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
             raise ValueError("o_auth_client_id must be a non-empty string")
-        if not isinstance(self.o_auth_client_secret, str):
+        if self.o_auth_client_secret is not None and not isinstance(self.o_auth_client_secret, str):
             raise TypeError("o_auth_client_secret must be a string")
         if isinstance(self.o_auth_scopes, str):
             raise TypeError("o_auth_scopes must be a list of scopes, not a single string")
@@ -225,10 +281,18 @@ class ClientCredentialsAuthCredentials:
             isinstance(skew, bool) or not isinstance(skew, (int, float)) or skew < 0
         ):
             raise ValueError("o_auth_clock_skew must be a number of seconds, zero or more")
-        if self.o_auth_client_authentication not in ("client_secret_basic", "client_secret_post"):
+        method = self.o_auth_client_authentication
+        if method not in _CLIENT_AUTHENTICATIONS:
             raise ValueError(
-                "o_auth_client_authentication must be 'client_secret_basic' or 'client_secret_post'"
+                f"o_auth_client_authentication must be one of {', '.join(map(repr, _CLIENT_AUTHENTICATIONS))}"
             )
+        if method in _SECRET_AUTHENTICATIONS and self.o_auth_client_secret is None:
+            raise ValueError(
+                f"o_auth_client_secret is required with {method} client authentication"
+            )
+        if method == "private_key_jwt":
+            # Checked and loaded now, not at the first token request, so that a bad key fails early.
+            object.__setattr__(self, "_assertion_signer", _AssertionSigner(self))
         if not isinstance(self.o_auth_retry, TokenRetryPolicy):
             raise TypeError("o_auth_retry must be a TokenRetryPolicy")
         _check_token_parameters(self.o_auth_token_parameters)
@@ -238,6 +302,27 @@ class ClientCredentialsAuthCredentials:
         if not self.o_auth_scopes:
             return None
         return " ".join(map(_scope_name, self.o_auth_scopes))
+
+    def authenticate(
+        self, form: dict[str, str | list[str]], headers: dict[str, str], token_url: str
+    ) -> None:
+        """Add the client authentication to a token request's form fields and headers."""
+        method = self.o_auth_client_authentication
+        if method == "client_secret_basic":
+            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
+            pair = (
+                f"{quote_plus(self.o_auth_client_id)}:{quote_plus(self.o_auth_client_secret or '')}"
+            )
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+            return
+        form["client_id"] = self.o_auth_client_id
+        if method == "client_secret_post":
+            form["client_secret"] = self.o_auth_client_secret or ""
+        elif self._assertion_signer is not None:
+            form["client_assertion_type"] = _ASSERTION_TYPE
+            form["client_assertion"] = self._assertion_signer.sign(self.o_auth_client_id, token_url)
+        # With mutual TLS the HTTP client's certificate authenticates the client (RFC 8705 section 2):
+        # the form carries only client_id.
 
     def token_form(self, scope: str | None) -> dict[str, str | list[str]]:
         """The form fields of a token request asking for `scope` (None: no scope parameter), client
@@ -256,6 +341,67 @@ def _scope_name(scope: str) -> str:
 
 def _scope_set(scopes: Iterable[str]) -> frozenset[str]:
     return scopes if type(scopes) is frozenset else frozenset(map(_scope_name, scopes))
+
+
+class _AssertionSigner:
+    """Signs the client assertions of `private_key_jwt` (RFC 7523 section 2.2): a new JWT for every token
+    request, retries included, since a server may refuse an assertion it has seen before."""
+
+    def __init__(self, credentials: ClientCredentialsAuthCredentials) -> None:
+        algorithm = credentials.o_auth_signing_algorithm
+        if algorithm not in _ASSERTION_ALGORITHMS:
+            raise ValueError(
+                f"o_auth_signing_algorithm must be one of {', '.join(_ASSERTION_ALGORITHMS)}"
+            )
+        key_id = credentials.o_auth_private_key_id
+        if key_id is not None and (not isinstance(key_id, str) or not key_id):
+            raise ValueError("o_auth_private_key_id must be a non-empty string")
+        if credentials.o_auth_private_key is None:
+            raise ValueError(
+                "o_auth_private_key is required with private_key_jwt client authentication"
+            )
+        self._jwt = _jwt_library()
+        self._algorithm = algorithm
+        self._headers = {"kid": key_id} if key_id else None
+        try:
+            key = self._jwt.get_algorithm_by_name(algorithm).prepare_key(
+                credentials.o_auth_private_key
+            )
+        except (self._jwt.PyJWTError, ValueError, TypeError):
+            key = None
+        if not callable(getattr(key, "sign", None)):
+            # Raised without the cause: parsers' messages may quote what they were given.
+            raise ValueError(f"o_auth_private_key is not a private key for {algorithm}")
+        self._key = key
+
+    def sign(self, client_id: str, audience: str) -> str:
+        """A client assertion for one token request; `audience` is the token endpoint's URL."""
+        now = int(time.time())
+        claims = {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": audience,
+            "jti": secrets.token_urlsafe(24),
+            "iat": now,
+            "exp": now + _ASSERTION_LIFETIME,
+        }
+        assertion: str = self._jwt.encode(
+            claims, self._key, algorithm=self._algorithm, headers=self._headers
+        )
+        return assertion
+
+
+def _jwt_library() -> Any:
+    """PyJWT, an optional dependency: imported only by the clients that sign client assertions."""
+    try:
+        # Imported by name, so that type checkers do not need PyJWT either.
+        library = importlib.import_module("jwt")
+        algorithms = importlib.import_module("jwt.algorithms")
+    except ImportError:
+        raise ImportError(_JWT_EXTRA) from None
+    if not algorithms.has_crypto:
+        raise ImportError(_JWT_EXTRA)
+    return library
 
 
 def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None) -> None:
@@ -445,18 +591,15 @@ class _TokenState:
             raise ValueError("the spec names no token URL: create the client with one")
         form = credentials.token_form(scope)
         headers = {"Accept": "application/json"}
-        if credentials.o_auth_client_authentication == "client_secret_post":
-            form["client_id"] = credentials.o_auth_client_id
-            form["client_secret"] = credentials.o_auth_client_secret
-        else:
-            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
-            pair = f"{quote_plus(credentials.o_auth_client_id)}:{quote_plus(credentials.o_auth_client_secret)}"
-            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+        credentials.authenticate(form, headers, self._token_url)
         timeout = http_client.timeout
         if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
         _logger.debug(
-            "requesting an OAuth token from %s (scope %r)", self._token_url, form.get("scope")
+            "requesting an OAuth token from %s (scope %r, client authentication %s)",
+            self._token_url,
+            form.get("scope"),
+            credentials.o_auth_client_authentication,
         )
         return http_client.build_request(
             "POST", self._token_url, data=form, headers=headers, timeout=timeout
@@ -827,8 +970,14 @@ class ApiKeyCredentials:
         _check_secret("api_key", self.api_key)
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class PartnerAuthCredentials(ClientCredentialsAuthCredentials):
-    """Client credentials for the partnerAuth scheme; scopes are `PartnerAuthScopeEnum` members."""
+    """Client credentials for the partnerAuth scheme; scopes are `PartnerAuthScopeEnum` members.
+
+    Its client authentication is `client_secret_basic` unless `o_auth_client_authentication` says otherwise.
+    """
+
+    o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
 
 
 class PartnerAuthAuthManager(ClientCredentialsAuthManager):
@@ -839,8 +988,14 @@ class AsyncPartnerAuthAuthManager(AsyncClientCredentialsAuthManager):
     """Fetches, caches and renews the OAuth 2.0 token of the partnerAuth scheme for an `AsyncClient`."""
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class InternalAuthCredentials(ClientCredentialsAuthCredentials):
-    """Client credentials for the internalAuth scheme; scopes are `InternalAuthScopeEnum` members."""
+    """Client credentials for the internalAuth scheme; scopes are `InternalAuthScopeEnum` members.
+
+    Its client authentication is `client_secret_basic` unless `o_auth_client_authentication` says otherwise.
+    """
+
+    o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
 
 
 class InternalAuthAuthManager(ClientCredentialsAuthManager):
