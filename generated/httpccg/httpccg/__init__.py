@@ -8,6 +8,7 @@ from ._auth import (
     ClientCredentialsAuthCredentials,
     ClientCredentialsAuthManager,
     OAuthToken,
+    TokenEvent,
     TokenRetryPolicy,
 )
 from ._client import AsyncClient, Client
@@ -44,6 +45,7 @@ __all__ = [
     "OAuthToken",
     "PermissionDeniedError",
     "RateLimitError",
+    "TokenEvent",
     "TokenRetryPolicy",
     "UnprocessableEntityError",
 ]

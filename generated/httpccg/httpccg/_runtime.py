@@ -154,6 +154,15 @@ def resolve_token_url(
     return None
 
 
+def resolve_refresh_url(
+    base_url: str, refresh_url: str | None, spec_refresh_url: str | None
+) -> str | None:
+    """The refresh URL given, else the spec's refreshUrl resolved against the base URL; None without either."""
+    if refresh_url:
+        return refresh_url
+    return urljoin(base_url, spec_refresh_url) if spec_refresh_url else None
+
+
 @functools.lru_cache(maxsize=None)
 def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(type_)

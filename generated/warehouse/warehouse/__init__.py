@@ -16,6 +16,7 @@ from ._auth import (
     OAuthToken,
     PartnerAuthAuthManager,
     PartnerAuthCredentials,
+    TokenEvent,
     TokenRetryPolicy,
 )
 from ._client import AsyncClient, Client
@@ -61,6 +62,7 @@ __all__ = [
     "PartnerAuthScopeEnum",
     "PermissionDeniedError",
     "RateLimitError",
+    "TokenEvent",
     "TokenRetryPolicy",
     "UnprocessableEntityError",
 ]

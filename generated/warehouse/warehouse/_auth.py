@@ -4,15 +4,20 @@ One manager belongs to each client. It fetches a token when an operation needs o
 is about to expire, and fetches again. A token request that fails in a passing way (HTTP 429 or 5xx, a
 connection error, a timeout) is retried as its `TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token at
 the same moment share one acquisition. A failed acquisition is never remembered: the next call tries
-again. Secrets never appear in `repr`, in error messages or in log records.
+again. When a token response carries a refresh token and the client has a refresh URL, renewal tries
+the refresh grant first and falls back to client credentials. Secrets never appear in `repr`, in error
+messages, in log records or in token events.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import dataclasses
 import email.utils
+import functools
+import hashlib
 import inspect
 import logging
 import math
@@ -95,6 +100,41 @@ token endpoint, so a provider can fall back to it."""
 TokenUpdateCallback = Callable[[OAuthToken], None | Awaitable[None]]
 """`(token) -> None`: told about every new token, for example to store it."""
 
+TokenEventKind = Literal["fetched", "refreshed", "provided", "reused", "dropped", "retry", "failed"]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class TokenEvent:
+    """Something the auth manager did with a token, for metrics. It never holds a token or a secret.
+
+    Attributes:
+        kind: `fetched` (the client-credentials grant issued a token), `refreshed` (the refresh grant
+            did), `provided` (the `o_auth_token_provider` supplied one), `reused` (a request used the
+            cached token), `dropped` (the API refused the token with HTTP 401), `retry` (a token request
+            failed in a passing way and is tried again) or `failed` (a token request, or the provider,
+            failed for good).
+        reason: Why, in words: what made a new token needed (`no token yet`, `expired`, `refused by the
+            API with HTTP 401`), or what failed (`HTTP 400 invalid_grant`, `ConnectTimeout`).
+        scopes: The token's granted scopes; empty when unknown.
+        expires_in: Seconds from now until the token expires; None when unknown or without a token.
+        token_id: A short fingerprint of the token (8 hex digits of its SHA-256) to tell tokens apart;
+            None without a token.
+        attempts: The token requests made so far by this acquisition; 0 when none was made.
+        duration: Seconds the token requests took, backoff included; 0.0 when none was made.
+    """
+
+    kind: TokenEventKind
+    reason: str
+    scopes: tuple[str, ...] = ()
+    expires_in: int | None = None
+    token_id: str | None = None
+    attempts: int = 0
+    duration: float = 0.0
+
+
+TokenEventHook = Callable[[TokenEvent], None]
+"""`(event) -> None`: told about every `TokenEvent`; called on the request path, so it should be quick."""
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class TokenRetryPolicy:
@@ -144,6 +184,15 @@ class _RetrySchedule:
         self._attempts = 1
         self._started = time.monotonic()
 
+    @property
+    def attempts(self) -> int:
+        """The attempts made or under way."""
+        return self._attempts
+
+    def elapsed(self) -> float:
+        """Seconds since the first attempt began."""
+        return time.monotonic() - self._started
+
     def delay_after(self, response: httpx2.Response | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the last failure is final.
 
@@ -187,6 +236,8 @@ class ClientCredentialsAuthCredentials:
             `client_id`, `client_secret` and `scope` are set by the manager and refused here.
         o_auth_retry: How token requests that failed in a passing way are retried; see
             `TokenRetryPolicy` for the defaults.
+        o_auth_on_token_event: Told about every `TokenEvent` (a token fetched, refreshed, provided,
+            reused, dropped, a retry, a failure), for metrics. An exception it raises is logged.
     """
 
     o_auth_client_id: str
@@ -199,6 +250,7 @@ class ClientCredentialsAuthCredentials:
     o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
     o_auth_token_parameters: Mapping[str, str | Sequence[str]] | None = None
     o_auth_retry: TokenRetryPolicy = TokenRetryPolicy()
+    o_auth_on_token_event: TokenEventHook | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
@@ -218,6 +270,8 @@ class ClientCredentialsAuthCredentials:
             )
         if not isinstance(self.o_auth_retry, TokenRetryPolicy):
             raise TypeError("o_auth_retry must be a TokenRetryPolicy")
+        if self.o_auth_on_token_event is not None and not callable(self.o_auth_on_token_event):
+            raise TypeError("o_auth_on_token_event must be callable")
         _check_token_parameters(self.o_auth_token_parameters)
 
     def scope_parameter(self) -> str | None:
@@ -264,12 +318,17 @@ class _TokenState:
     the reading of the token response. The managers add only I/O and their kind of waiting."""
 
     def __init__(
-        self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None
+        self,
+        credentials: ClientCredentialsAuthCredentials | None,
+        token_url: str | None,
+        refresh_url: str | None,
     ) -> None:
         self._credentials = credentials
         self._token_url = token_url
+        self._refresh_url = refresh_url
         self._last = credentials.o_auth_token if credentials else None
         self._usable = self._last
+        self._on_event = credentials.o_auth_on_token_event if credentials else None
 
     @property
     def o_auth_token(self) -> OAuthToken | None:
@@ -320,12 +379,20 @@ class _TokenState:
         return self._credentials
 
     def _build_token_request(
-        self, http_client: httpx2.Client | httpx2.AsyncClient
+        self, http_client: httpx2.Client | httpx2.AsyncClient, refresh_token: str | None = None
     ) -> httpx2.Request:
+        """A client-credentials token request, or a refresh-grant one when `refresh_token` is given."""
         credentials = self._require_credentials()
-        if not self._token_url:
-            raise ValueError("the spec names no token URL: create the client with one")
+        url = self._token_url
         form = credentials.token_form()
+        if refresh_token is not None and self._refresh_url:
+            # RFC 6749 section 6: without a scope the new token has the scope of the one refreshed.
+            url, form = self._refresh_url, {
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+            }
+        if not url:
+            raise ValueError("the spec names no token URL: create the client with one")
         headers = {"Accept": "application/json"}
         if credentials.o_auth_client_authentication == "client_secret_post":
             form["client_id"] = credentials.o_auth_client_id
@@ -338,11 +405,12 @@ class _TokenState:
         if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
         _logger.debug(
-            "requesting an OAuth token from %s (scope %r)", self._token_url, form.get("scope")
+            "requesting an OAuth token from %s (%s grant, scope %r)",
+            url,
+            form["grant_type"],
+            form.get("scope"),
         )
-        return http_client.build_request(
-            "POST", self._token_url, data=form, headers=headers, timeout=timeout
-        )
+        return http_client.build_request("POST", url, data=form, headers=headers, timeout=timeout)
 
     @staticmethod
     def _read_token_response(response: httpx2.Response, requested_at: float) -> OAuthToken:
@@ -385,6 +453,111 @@ class _TokenState:
     def _retry_schedule(self) -> _RetrySchedule:
         return _RetrySchedule(self._require_credentials().o_auth_retry)
 
+    def _retry_delay(
+        self,
+        schedule: _RetrySchedule,
+        response: httpx2.Response | None,
+        error: Exception | None = None,
+    ) -> float | None:
+        """The wait before the next attempt after a failed or final one; None when there is none."""
+        delay = schedule.delay_after(response)
+        failure = f"HTTP {response.status_code}" if response is not None else type(error).__name__
+        if delay is not None:
+            self._tell(
+                "retry",
+                f"{failure}; retrying in {delay:.2f} s",
+                attempts=schedule.attempts - 1,
+                duration=schedule.elapsed(),
+            )
+        elif response is None:
+            self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
+        return delay
+
+    def _issued(
+        self,
+        schedule: _RetrySchedule,
+        response: httpx2.Response,
+        requested_at: float,
+        reason: str,
+        refresh_token: str | None,
+    ) -> OAuthToken:
+        """The token of a final answer, told about as fetched or refreshed; a refusal is told as failed."""
+        try:
+            token = self._read_token_response(response, requested_at)
+        except OAuthProviderError as error:
+            failure = f"HTTP {error.status_code}" + (f" {error.error}" if error.error else "")
+            self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
+            raise
+        if refresh_token is not None and token.refresh_token is None:
+            token.refresh_token = refresh_token  # RFC 6749 section 6: the old one stays valid
+        kind: TokenEventKind = "refreshed" if refresh_token is not None else "fetched"
+        self._tell(kind, reason, token, attempts=schedule.attempts, duration=schedule.elapsed())
+        return token
+
+    def _need(self) -> str:
+        """Why a new token is needed, for logs and events."""
+        if self._last is None:
+            return "no token yet"
+        if self._usable is None:
+            return "refused by the API with HTTP 401"
+        return "expired"
+
+    def _refresh_token(self) -> str | None:
+        """The refresh token to renew with, when the server issued one and there is a refresh URL."""
+        if self._refresh_url is None or self._last is None:
+            return None
+        return self._last.refresh_token
+
+    def _refresh_failed(self, reason: str, error: Exception) -> str:
+        _logger.debug(
+            "the refresh grant failed (%s); falling back to the client-credentials grant",
+            type(error).__name__,
+        )
+        return f"{reason}; the refresh grant failed"
+
+    @contextlib.contextmanager
+    def _telling_provider_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:
+            self._tell("failed", f"o_auth_token_provider raised {type(error).__name__}")
+            raise
+
+    def _reused(self, token: OAuthToken) -> None:
+        # Called on every request: the caller checks first that someone listens.
+        self._tell("reused", "still fresh", token)
+
+    def _tell(
+        self,
+        kind: TokenEventKind,
+        reason: str,
+        token: OAuthToken | None = None,
+        *,
+        attempts: int = 0,
+        duration: float = 0.0,
+    ) -> None:
+        """Log an event at DEBUG and hand it to `o_auth_on_token_event`; never raises."""
+        hook = self._on_event
+        if hook is None and not _logger.isEnabledFor(logging.DEBUG):
+            return
+        expiry = token.expiry if token is not None else None
+        event = TokenEvent(
+            kind=kind,
+            reason=reason,
+            scopes=tuple(token.scope.split()) if token is not None and token.scope else (),
+            expires_in=None if expiry is None else max(0, int(expiry - time.time())),
+            token_id=_fingerprint(token.access_token) if token is not None else None,
+            attempts=attempts,
+            duration=duration,
+        )
+        if _logger.isEnabledFor(logging.DEBUG):
+            _logger.debug("OAuth token %s: %s%s", kind, reason, _details(event))
+        if hook is not None:
+            try:
+                hook(event)
+            except Exception:
+                _logger.warning("o_auth_on_token_event raised; the event is skipped", exc_info=True)
+
     def _token_provider(self) -> TokenProvider | None:
         return self._credentials.o_auth_token_provider if self._credentials else None
 
@@ -400,9 +573,10 @@ class ClientCredentialsAuthManager(_TokenState):
         credentials: ClientCredentialsAuthCredentials | None,
         *,
         token_url: str | None,
+        refresh_url: str | None = None,
         http_client: httpx2.Client,
     ) -> None:
-        super().__init__(credentials, token_url)
+        super().__init__(credentials, token_url, refresh_url)
         self._http_client = http_client
         self._lock = threading.Lock()
         self._acquisition: Future[OAuthToken] | None = None
@@ -417,28 +591,40 @@ class ClientCredentialsAuthManager(_TokenState):
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
+        return self._fetch("fetch_token() called")
+
+    def _fetch(self, reason: str, refresh_token: str | None = None) -> OAuthToken:
         schedule = self._retry_schedule()
         while True:
-            request = self._build_token_request(self._http_client)
+            request = self._build_token_request(self._http_client, refresh_token)
             requested_at = time.time()
             try:
                 response = self._http_client.send(request)
             except httpx2.TransportError as error:
-                delay = schedule.delay_after(None)
+                delay = self._retry_delay(schedule, None, error)
                 if delay is None:
                     raise
-                _log_retry(delay, type(error).__name__)
             else:
-                delay = schedule.delay_after(response)
+                delay = self._retry_delay(schedule, response)
                 if delay is None:
-                    return self._read_token_response(response, requested_at)
-                _log_retry(delay, f"HTTP {response.status_code}")
+                    return self._issued(schedule, response, requested_at, reason, refresh_token)
             time.sleep(delay)
+
+    def _renew(self, reason: str) -> OAuthToken:
+        refresh_token = self._refresh_token()
+        if refresh_token is not None:
+            try:
+                return self._fetch(reason, refresh_token)
+            except (OAuthProviderError, httpx2.TransportError) as error:
+                reason = self._refresh_failed(reason, error)
+        return self._fetch(reason)
 
     def token(self) -> OAuthToken:
         """A fresh token: the cached one, or a new one shared by every thread that asked meanwhile."""
         token = self._fresh_token()
         if token is not None:
+            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+                self._reused(token)
             return token
         with self._lock:
             token = self._fresh_token()
@@ -469,19 +655,23 @@ class ClientCredentialsAuthManager(_TokenState):
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         with self._lock:
             self._drop(token)
+        self._tell("dropped", "refused by the API with HTTP 401", token)
 
     def _acquire(self) -> OAuthToken:
+        reason = self._need()
         provider = self._token_provider()
         if provider is None:
-            token = self.fetch_token()
+            token = self._renew(reason)
         else:
-            provided = provider(self._last, self)
+            with self._telling_provider_failure():
+                provided = provider(self._last, self)
             if inspect.isawaitable(provided):
                 _close(provided)
                 raise TypeError(
                     "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
                 )
             token = _check_provided(provided)
+            self._tell("provided", reason, token)
         self._keep(token)
         callback = self._token_update_callback()
         if callback is not None:
@@ -506,9 +696,10 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         credentials: ClientCredentialsAuthCredentials | None,
         *,
         token_url: str | None,
+        refresh_url: str | None = None,
         http_client: httpx2.AsyncClient,
     ) -> None:
-        super().__init__(credentials, token_url)
+        super().__init__(credentials, token_url, refresh_url)
         self._http_client = http_client
         self._acquisition: asyncio.Task[OAuthToken] | None = None
 
@@ -521,28 +712,40 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
+        return await self._fetch("fetch_token() called")
+
+    async def _fetch(self, reason: str, refresh_token: str | None = None) -> OAuthToken:
         schedule = self._retry_schedule()
         while True:
-            request = self._build_token_request(self._http_client)
+            request = self._build_token_request(self._http_client, refresh_token)
             requested_at = time.time()
             try:
                 response = await self._http_client.send(request)
             except httpx2.TransportError as error:
-                delay = schedule.delay_after(None)
+                delay = self._retry_delay(schedule, None, error)
                 if delay is None:
                     raise
-                _log_retry(delay, type(error).__name__)
             else:
-                delay = schedule.delay_after(response)
+                delay = self._retry_delay(schedule, response)
                 if delay is None:
-                    return self._read_token_response(response, requested_at)
-                _log_retry(delay, f"HTTP {response.status_code}")
+                    return self._issued(schedule, response, requested_at, reason, refresh_token)
             await asyncio.sleep(delay)
+
+    async def _renew(self, reason: str) -> OAuthToken:
+        refresh_token = self._refresh_token()
+        if refresh_token is not None:
+            try:
+                return await self._fetch(reason, refresh_token)
+            except (OAuthProviderError, httpx2.TransportError) as error:
+                reason = self._refresh_failed(reason, error)
+        return await self._fetch(reason)
 
     async def token(self) -> OAuthToken:
         """A fresh token: the cached one, or a new one shared by every task that asked meanwhile."""
         token = self._fresh_token()
         if token is not None:
+            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+                self._reused(token)
             return token
         acquisition = self._acquisition
         if acquisition is not None and acquisition is asyncio.current_task():
@@ -560,6 +763,7 @@ class AsyncClientCredentialsAuthManager(_TokenState):
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         self._drop(token)
+        self._tell("dropped", "refused by the API with HTTP 401", token)
 
     def _acquisition_done(self, acquisition: asyncio.Task[OAuthToken]) -> None:
         if self._acquisition is acquisition:
@@ -569,12 +773,17 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             acquisition.exception()
 
     async def _acquire(self) -> OAuthToken:
+        reason = self._need()
         provider = self._token_provider()
         if provider is None:
-            token = await self.fetch_token()
+            token = await self._renew(reason)
         else:
-            provided = provider(self._last, self)
-            token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
+            with self._telling_provider_failure():
+                provided = provider(self._last, self)
+                token = _check_provided(
+                    await provided if inspect.isawaitable(provided) else provided
+                )
+            self._tell("provided", reason, token)
         self._keep(token)
         callback = self._token_update_callback()
         if callback is not None:
@@ -618,8 +827,24 @@ def _retry_after(response: httpx2.Response) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def _log_retry(delay: float, failure: str) -> None:
-    _logger.debug("the token request failed (%s); retrying in %.2f s", failure, delay)
+def _details(event: TokenEvent) -> str:
+    details = []
+    if event.token_id is not None:
+        details.append(f"token {event.token_id}, scopes {' '.join(event.scopes) or 'unknown'}")
+        details.append(
+            "no known expiry" if event.expires_in is None else f"expires in {event.expires_in} s"
+        )
+    if event.attempts:
+        details.append(
+            f"{event.attempts} attempt{'s' if event.attempts > 1 else ''} in {event.duration:.3f} s"
+        )
+    return f" ({', '.join(details)})" if details else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(access_token: str) -> str:
+    """8 hex digits of the token's SHA-256: tells tokens apart in logs, and cannot be turned back."""
+    return hashlib.sha256(access_token.encode()).hexdigest()[:8]
 
 
 def _json_or_none(response: httpx2.Response) -> Any:
