@@ -29,13 +29,28 @@ PAST_EXPIRY = 1.1
 CC, REFRESH = "client_credentials", "refresh_token"
 
 
-def credentials(server: OAuthTestServer, client: str = "refresh", **options: Any) -> ClientCredentialsAuthCredentials:
+def credentials(
+    server: OAuthTestServer, client: str = "refresh", **options: Any
+) -> ClientCredentialsAuthCredentials:
     client_id, secret = server.clients[client]
     options.setdefault("o_auth_clock_skew", SKEW)
     options.setdefault("o_auth_retry", QUICK)
     if client == "refresh_post":
         options.setdefault("o_auth_client_authentication", "client_secret_post")
-    return ClientCredentialsAuthCredentials(o_auth_client_id=client_id, o_auth_client_secret=secret, **options)
+    return ClientCredentialsAuthCredentials(
+        o_auth_client_id=client_id, o_auth_client_secret=secret, **options
+    )
+
+
+def make_client(
+    server: OAuthTestServer, via: FaultProxy | None = None, client: str = "refresh", **urls: str
+) -> Client:
+    """A client of the golden SDK; with `via`, its token and refresh requests go through that proxy."""
+    if via is not None:
+        urls = {"token_url": via.token_url, "refresh_url": via.token_url, **urls}
+    return Client(
+        client_credentials_auth_credentials=credentials(server, client), base_url=server.base_url, **urls
+    )
 
 
 def jtis(server: OAuthTestServer) -> list[str]:
@@ -47,9 +62,7 @@ def test_renewal_at_expiry_uses_the_refresh_grant_at_the_spec_refresh_url(
     fresh_server: OAuthTestServer, client_name: str
 ) -> None:
     # No token_url or refresh_url: both are the spec's, resolved against base_url.
-    with Client(
-        client_credentials_auth_credentials=credentials(fresh_server, client_name), base_url=fresh_server.base_url
-    ) as client:
+    with make_client(fresh_server, client=client_name) as client:
         client.items.list_items()
         issued = client.client_credentials_auth_manager.o_auth_token
         time.sleep(PAST_EXPIRY)
@@ -80,14 +93,11 @@ def test_async_renewal_uses_the_refresh_grant(fresh_server: OAuthTestServer) -> 
     assert len(set(jtis(fresh_server))) == 2
 
 
-def test_refresh_requests_go_to_the_refresh_url(fresh_server: OAuthTestServer, fault_proxy: FaultProxy) -> None:
+def test_refresh_requests_go_to_the_refresh_url(
+    fresh_server: OAuthTestServer, fault_proxy: FaultProxy
+) -> None:
     # The token URL is the proxy's, the refresh URL the server's own: the proxy sees only the first.
-    with Client(
-        client_credentials_auth_credentials=credentials(fresh_server),
-        base_url=fresh_server.base_url,
-        token_url=fault_proxy.token_url,
-        refresh_url=fresh_server.token_url,
-    ) as client:
+    with make_client(fresh_server, fault_proxy, refresh_url=fresh_server.token_url) as client:
         client.items.list_items()
         time.sleep(PAST_EXPIRY)
         client.items.list_items()
@@ -111,9 +121,7 @@ def test_refused_refresh_token_falls_back_to_client_credentials(
     if use_async:
         asyncio.run(async_flow())
     else:
-        with Client(
-            client_credentials_auth_credentials=credentials(fresh_server), base_url=fresh_server.base_url
-        ) as client:
+        with make_client(fresh_server) as client:
             client.items.list_items()
             fresh_server.revoke_refresh_tokens()
             time.sleep(PAST_EXPIRY)
@@ -127,13 +135,10 @@ def test_refused_refresh_token_falls_back_to_client_credentials(
     assert [request["status"] for request in fresh_server.api_requests()] == [200, 200]
 
 
-def test_503_on_the_refresh_endpoint_is_retried(fresh_server: OAuthTestServer, fault_proxy: FaultProxy) -> None:
-    with Client(
-        client_credentials_auth_credentials=credentials(fresh_server),
-        base_url=fresh_server.base_url,
-        token_url=fault_proxy.token_url,
-        refresh_url=fault_proxy.token_url,
-    ) as client:
+def test_503_on_the_refresh_endpoint_is_retried(
+    fresh_server: OAuthTestServer, fault_proxy: FaultProxy
+) -> None:
+    with make_client(fresh_server, fault_proxy) as client:
         client.items.list_items()
         fault_proxy.inject(Fault.answer(503, {"error": "temporarily_unavailable"}, Retry_After="0"))
         time.sleep(PAST_EXPIRY)
@@ -146,12 +151,7 @@ def test_503_on_the_refresh_endpoint_is_retried(fresh_server: OAuthTestServer, f
 def test_refresh_grant_failing_for_good_falls_back_once(
     fresh_server: OAuthTestServer, fault_proxy: FaultProxy
 ) -> None:
-    with Client(
-        client_credentials_auth_credentials=credentials(fresh_server),
-        base_url=fresh_server.base_url,
-        token_url=fault_proxy.token_url,
-        refresh_url=fault_proxy.token_url,
-    ) as client:
+    with make_client(fresh_server, fault_proxy) as client:
         client.items.list_items()
         fault_proxy.inject(Fault.answer(503, {"error": "temporarily_unavailable"}), count=QUICK.max_attempts)
         time.sleep(PAST_EXPIRY)
@@ -161,9 +161,7 @@ def test_refresh_grant_failing_for_good_falls_back_once(
 
 
 def test_without_a_refresh_token_renewal_uses_client_credentials(fresh_server: OAuthTestServer) -> None:
-    with Client(
-        client_credentials_auth_credentials=credentials(fresh_server, "short"), base_url=fresh_server.base_url
-    ) as client:
+    with make_client(fresh_server, client="short") as client:
         client.items.list_items()
         time.sleep(PAST_EXPIRY)
         client.items.list_items()
@@ -176,7 +174,10 @@ def test_without_a_refresh_url_the_refresh_token_is_ignored(fresh_server: OAuthT
     # A manager of its own, as a client of a spec without refreshUrl makes it.
     with httpx2.Client(timeout=5.0) as http_client:
         manager = ClientCredentialsAuthManager(
-            credentials(fresh_server), token_url=fresh_server.token_url, refresh_url=None, http_client=http_client
+            credentials(fresh_server),
+            token_url=fresh_server.token_url,
+            refresh_url=None,
+            http_client=http_client,
         )
         first = manager.token()
         time.sleep(PAST_EXPIRY)

@@ -404,12 +404,8 @@ class _TokenState:
         timeout = http_client.timeout
         if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
-        _logger.debug(
-            "requesting an OAuth token from %s (%s grant, scope %r)",
-            url,
-            form["grant_type"],
-            form.get("scope"),
-        )
+        grant, scope = form["grant_type"], form.get("scope")
+        _logger.debug("requesting an OAuth token from %s (%s grant, scope %r)", url, grant, scope)
         return http_client.build_request("POST", url, data=form, headers=headers, timeout=timeout)
 
     @staticmethod
@@ -463,12 +459,8 @@ class _TokenState:
         delay = schedule.delay_after(response)
         failure = f"HTTP {response.status_code}" if response is not None else type(error).__name__
         if delay is not None:
-            self._tell(
-                "retry",
-                f"{failure}; retrying in {delay:.2f} s",
-                attempts=schedule.attempts - 1,
-                duration=schedule.elapsed(),
-            )
+            retry = f"{failure}; retrying in {delay:.2f} s"
+            self._tell("retry", retry, attempts=schedule.attempts - 1, duration=schedule.elapsed())
         elif response is None:
             self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
         return delay
