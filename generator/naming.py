@@ -193,6 +193,10 @@ class OAuthAuth:
     def refresh_url_is_absolute(self) -> bool:
         return self.refresh_url is not None and "://" in self.refresh_url.raw
 
+    @property
+    def refresh_url_is_token_url(self) -> bool:
+        return self.refresh_url is not None and self.refresh_url.raw == self.token_url.raw
+
 
 @dataclass(frozen=True)
 class StaticAuth:

@@ -11,6 +11,7 @@ fails when logging or the event hook stops working, not only when a secret leaks
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import logging
@@ -22,6 +23,7 @@ from urllib.parse import quote_plus
 import httpx2
 import pytest
 from httpccg import (
+    AsyncClient,
     Client,
     ClientCredentialsAuthCredentials,
     OAuthProviderError,
@@ -389,3 +391,41 @@ def test_an_event_hook_that_raises_is_logged_and_the_call_succeeds(
     assert len(warnings) == 2  # fetched, then reused
     assert all(record.exc_info and record.exc_info[0] is ValueError for record in warnings)
     assert [request["status"] for request in fresh_server.api_requests()] == [200, 200]
+
+
+def test_async_client_tells_the_same_events(
+    fresh_server: OAuthTestServer, fault_proxy: FaultProxy, capture: Capture
+) -> None:
+    events: list[TokenEvent] = []
+    client_id, secret = fresh_server.clients["refresh"]
+
+    async def flow() -> None:
+        async with AsyncClient(
+            client_credentials_auth_credentials=ClientCredentialsAuthCredentials(
+                o_auth_client_id=client_id, o_auth_client_secret=secret, o_auth_on_token_event=events.append
+            ),
+            base_url=fresh_server.base_url,
+            token_url=fault_proxy.token_url,
+        ) as client:
+            await client.items.list_items()
+            await client.items.list_items()
+            fresh_server.revoke_all()
+            await client.items.list_items()
+
+    asyncio.run(flow())
+    # The third call sends the cached token, which the API then refuses.
+    assert [event.kind for event in events] == ["fetched", "reused", "reused", "dropped", "refreshed"]
+    assert [event.reason for event in events] == [
+        "no token yet",
+        "still fresh",
+        "still fresh",
+        "refused by the API with HTTP 401",
+        "refused by the API with HTTP 401",
+    ]
+    fetched, reused, _, dropped, refreshed = events
+    assert fetched.token_id == reused.token_id == dropped.token_id != refreshed.token_id
+    assert fetched.attempts == refreshed.attempts == 1 and fetched.duration > 0
+    assert set(fetched.scopes) == {"read_scope", "write_scope"} and fetched.expires_in is not None
+    tokens = set(fault_proxy.issued_tokens())
+    assert len(tokens) == 3  # two access tokens and one refresh token
+    assert not [text for text in capture.texts if any(token in text for token in tokens)]

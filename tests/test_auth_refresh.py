@@ -135,6 +135,17 @@ def test_refused_refresh_token_falls_back_to_client_credentials(
     assert [request["status"] for request in fresh_server.api_requests()] == [200, 200]
 
 
+def test_the_spec_refresh_url_that_is_its_token_url_follows_a_given_token_url(
+    fresh_server: OAuthTestServer, fault_proxy: FaultProxy
+) -> None:
+    # The spec's refreshUrl is its tokenUrl: a token URL given for another server takes refreshes along.
+    with make_client(fresh_server, token_url=fault_proxy.token_url) as client:
+        client.items.list_items()
+        time.sleep(PAST_EXPIRY)
+        client.items.list_items()
+    assert [record.form["grant_type"] for record in fault_proxy.token_requests()] == [[CC], [REFRESH]]
+
+
 def test_503_on_the_refresh_endpoint_is_retried(
     fresh_server: OAuthTestServer, fault_proxy: FaultProxy
 ) -> None:

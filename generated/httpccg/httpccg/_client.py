@@ -45,7 +45,8 @@ class Client:
         token_url: The OAuth 2.0 token endpoint; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         refresh_url: The endpoint of the refresh grant; by default
-            the spec's `refreshUrl`, resolved against `base_url`; without one, refresh tokens are ignored.
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.Client` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `close()`.
@@ -65,16 +66,23 @@ class Client:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.Client(timeout=_runtime.DEFAULT_TIMEOUT)
+        token_url = _runtime.resolve_token_url(
+            self.base_url,
+            token_url,
+            SPEC_TOKEN_URL,
+            argument="token_url",
+            credentials=client_credentials_auth_credentials,
+        )
         self.client_credentials_auth_manager = ClientCredentialsAuthManager(
             client_credentials_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                token_url,
-                SPEC_TOKEN_URL,
-                argument="token_url",
-                credentials=client_credentials_auth_credentials,
+                refresh_url,
+                SPEC_REFRESH_URL,
+                token_url=token_url,
+                spec_token_url=SPEC_TOKEN_URL,
             ),
-            refresh_url=_runtime.resolve_refresh_url(self.base_url, refresh_url, SPEC_REFRESH_URL),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token; `o_auth_token` gets or sets it."""
@@ -148,7 +156,8 @@ class AsyncClient:
         token_url: The OAuth 2.0 token endpoint; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         refresh_url: The endpoint of the refresh grant; by default
-            the spec's `refreshUrl`, resolved against `base_url`; without one, refresh tokens are ignored.
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.AsyncClient` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `aclose()`.
@@ -168,16 +177,23 @@ class AsyncClient:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.AsyncClient(timeout=_runtime.DEFAULT_TIMEOUT)
+        token_url = _runtime.resolve_token_url(
+            self.base_url,
+            token_url,
+            SPEC_TOKEN_URL,
+            argument="token_url",
+            credentials=client_credentials_auth_credentials,
+        )
         self.client_credentials_auth_manager = AsyncClientCredentialsAuthManager(
             client_credentials_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                token_url,
-                SPEC_TOKEN_URL,
-                argument="token_url",
-                credentials=client_credentials_auth_credentials,
+                refresh_url,
+                SPEC_REFRESH_URL,
+                token_url=token_url,
+                spec_token_url=SPEC_TOKEN_URL,
             ),
-            refresh_url=_runtime.resolve_refresh_url(self.base_url, refresh_url, SPEC_REFRESH_URL),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token; `o_auth_token` gets or sets it."""

@@ -64,11 +64,13 @@ class Client:
         partner_auth_token_url: The OAuth 2.0 token endpoint of the partnerAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         partner_auth_refresh_url: The endpoint of the refresh grant of the partnerAuth scheme; by default
-            the spec's `refreshUrl`, resolved against `base_url`; without one, refresh tokens are ignored.
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         internal_auth_token_url: The OAuth 2.0 token endpoint of the internalAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         internal_auth_refresh_url: The endpoint of the refresh grant of the internalAuth scheme; by default
-            the spec's `refreshUrl`, resolved against `base_url`; without one, refresh tokens are ignored.
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.Client` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `close()`.
@@ -93,33 +95,43 @@ class Client:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.Client(timeout=_runtime.DEFAULT_TIMEOUT)
+        partner_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            partner_auth_token_url,
+            PARTNER_AUTH_TOKEN_URL,
+            argument="partner_auth_token_url",
+            credentials=partner_auth_credentials,
+        )
         self.partner_auth_auth_manager = PartnerAuthAuthManager(
             partner_auth_credentials,
-            token_url=_runtime.resolve_token_url(
-                self.base_url,
-                partner_auth_token_url,
-                PARTNER_AUTH_TOKEN_URL,
-                argument="partner_auth_token_url",
-                credentials=partner_auth_credentials,
-            ),
+            token_url=partner_auth_token_url,
             refresh_url=_runtime.resolve_refresh_url(
-                self.base_url, partner_auth_refresh_url, PARTNER_AUTH_REFRESH_URL
+                self.base_url,
+                partner_auth_refresh_url,
+                PARTNER_AUTH_REFRESH_URL,
+                token_url=partner_auth_token_url,
+                spec_token_url=PARTNER_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token of the partnerAuth
         scheme; `o_auth_token` gets or sets it."""
+        internal_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            internal_auth_token_url,
+            INTERNAL_AUTH_TOKEN_URL,
+            argument="internal_auth_token_url",
+            credentials=internal_auth_credentials,
+        )
         self.internal_auth_auth_manager = InternalAuthAuthManager(
             internal_auth_credentials,
-            token_url=_runtime.resolve_token_url(
-                self.base_url,
-                internal_auth_token_url,
-                INTERNAL_AUTH_TOKEN_URL,
-                argument="internal_auth_token_url",
-                credentials=internal_auth_credentials,
-            ),
+            token_url=internal_auth_token_url,
             refresh_url=_runtime.resolve_refresh_url(
-                self.base_url, internal_auth_refresh_url, INTERNAL_AUTH_REFRESH_URL
+                self.base_url,
+                internal_auth_refresh_url,
+                INTERNAL_AUTH_REFRESH_URL,
+                token_url=internal_auth_token_url,
+                spec_token_url=INTERNAL_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
@@ -243,11 +255,13 @@ class AsyncClient:
         partner_auth_token_url: The OAuth 2.0 token endpoint of the partnerAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         partner_auth_refresh_url: The endpoint of the refresh grant of the partnerAuth scheme; by default
-            the spec's `refreshUrl`, resolved against `base_url`; without one, refresh tokens are ignored.
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         internal_auth_token_url: The OAuth 2.0 token endpoint of the internalAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
         internal_auth_refresh_url: The endpoint of the refresh grant of the internalAuth scheme; by default
-            the spec's `refreshUrl`, resolved against `base_url`; without one, refresh tokens are ignored.
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.AsyncClient` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `aclose()`.
@@ -272,33 +286,43 @@ class AsyncClient:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.AsyncClient(timeout=_runtime.DEFAULT_TIMEOUT)
+        partner_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            partner_auth_token_url,
+            PARTNER_AUTH_TOKEN_URL,
+            argument="partner_auth_token_url",
+            credentials=partner_auth_credentials,
+        )
         self.partner_auth_auth_manager = AsyncPartnerAuthAuthManager(
             partner_auth_credentials,
-            token_url=_runtime.resolve_token_url(
-                self.base_url,
-                partner_auth_token_url,
-                PARTNER_AUTH_TOKEN_URL,
-                argument="partner_auth_token_url",
-                credentials=partner_auth_credentials,
-            ),
+            token_url=partner_auth_token_url,
             refresh_url=_runtime.resolve_refresh_url(
-                self.base_url, partner_auth_refresh_url, PARTNER_AUTH_REFRESH_URL
+                self.base_url,
+                partner_auth_refresh_url,
+                PARTNER_AUTH_REFRESH_URL,
+                token_url=partner_auth_token_url,
+                spec_token_url=PARTNER_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token of the partnerAuth
         scheme; `o_auth_token` gets or sets it."""
+        internal_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            internal_auth_token_url,
+            INTERNAL_AUTH_TOKEN_URL,
+            argument="internal_auth_token_url",
+            credentials=internal_auth_credentials,
+        )
         self.internal_auth_auth_manager = AsyncInternalAuthAuthManager(
             internal_auth_credentials,
-            token_url=_runtime.resolve_token_url(
-                self.base_url,
-                internal_auth_token_url,
-                INTERNAL_AUTH_TOKEN_URL,
-                argument="internal_auth_token_url",
-                credentials=internal_auth_credentials,
-            ),
+            token_url=internal_auth_token_url,
             refresh_url=_runtime.resolve_refresh_url(
-                self.base_url, internal_auth_refresh_url, INTERNAL_AUTH_REFRESH_URL
+                self.base_url,
+                internal_auth_refresh_url,
+                INTERNAL_AUTH_REFRESH_URL,
+                token_url=internal_auth_token_url,
+                spec_token_url=INTERNAL_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
