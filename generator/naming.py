@@ -157,6 +157,10 @@ class OAuthAuth:
     token_url_constant: Identifier
     resolved_token_url: SpecText | None
     """The tokenUrl resolved against the default base URL, when it is relative and there is one."""
+    refresh_url_argument: Identifier
+    refresh_url_constant: Identifier
+    resolved_refresh_url: SpecText | None
+    """The refreshUrl resolved against the default base URL, when it is relative and there is one."""
     env_prefix: str
     scopes: tuple[ScopeMember, ...]
     kind: Literal["client_credentials"] = "client_credentials"
@@ -189,6 +193,14 @@ class OAuthAuth:
     @property
     def token_url_is_absolute(self) -> bool:
         return "://" in self.token_url.raw
+
+    @property
+    def refresh_url_is_absolute(self) -> bool:
+        return self.refresh_url is not None and "://" in self.refresh_url.raw
+
+    @property
+    def refresh_url_is_token_url(self) -> bool:
+        return self.refresh_url is not None and self.refresh_url.raw == self.token_url.raw
 
 
 @dataclass(frozen=True)
@@ -654,6 +666,7 @@ _AUTH_RUNTIME_CLASSES = (
     "OAuthToken",
     "OAuthScopeEnum",
     "TokenRetryPolicy",
+    "TokenEvent",
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
@@ -672,6 +685,7 @@ _OAUTH_RUNTIME_CLASSES = (
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
     "OAuthToken",
+    "TokenEvent",
     "TokenRetryPolicy",
 )
 _OAUTH_VARIABLES = ("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "CLOCK_SKEW")
@@ -689,7 +703,7 @@ def _auth(
 ) -> tuple[tuple[OAuthAuth, ...], tuple[StaticAuth, ...]]:
     client_credentials = [scheme for scheme in schemes if isinstance(scheme, m.ClientCredentialsScheme)]
     single = len(client_credentials) == 1
-    arguments = UniqueNames(["base_url", "token_url", "http_client", "self"])
+    arguments = UniqueNames(["base_url", "token_url", "refresh_url", "http_client", "self"])
     classes = UniqueNames(_AUTH_RUNTIME_CLASSES, separator="")
     pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *(["oauth_2_client_credentials_grant"] if not single else [])])
     if single:
@@ -726,6 +740,9 @@ def _single_oauth(
         token_url_argument=Identifier("token_url"),
         token_url_constant=Identifier("SPEC_TOKEN_URL"),
         resolved_token_url=_resolved(scheme.token_url, default_base_url),
+        refresh_url_argument=Identifier("refresh_url"),
+        refresh_url_constant=Identifier("SPEC_REFRESH_URL"),
+        resolved_refresh_url=_resolved(scheme.refresh_url, default_base_url),
         env_prefix=f"{env_prefix}_",
         scopes=_scopes(scheme.scopes),
     )
@@ -759,6 +776,9 @@ def _oauth(
         token_url_argument=arguments.claim(Identifier(f"{stem}_token_url")),
         token_url_constant=Identifier(f"{stem.upper()}_TOKEN_URL"),
         resolved_token_url=_resolved(scheme.token_url, default_base_url),
+        refresh_url_argument=arguments.claim(Identifier(f"{stem}_refresh_url")),
+        refresh_url_constant=Identifier(f"{stem.upper()}_REFRESH_URL"),
+        resolved_refresh_url=_resolved(scheme.refresh_url, default_base_url),
         env_prefix=f"{env_prefix}_{stem.upper()}_",
         scopes=_scopes(scheme.scopes),
     )
@@ -789,10 +809,10 @@ def _static(
     )
 
 
-def _resolved(token_url: SpecText, default_base_url: SpecText | None) -> SpecText | None:
-    if "://" in token_url.raw or not token_url.raw or default_base_url is None:
+def _resolved(url: SpecText | None, default_base_url: SpecText | None) -> SpecText | None:
+    if url is None or "://" in url.raw or not url.raw or default_base_url is None:
         return None
-    return SpecText(urljoin(default_base_url.raw, token_url.raw))
+    return SpecText(urljoin(default_base_url.raw, url.raw))
 
 
 def _credential_uses(

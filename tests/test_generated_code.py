@@ -27,6 +27,7 @@ PUBLIC_API = {
     "AsyncClientCredentialsAuthManager",
     "OAuthScopeEnum",
     "OAuthToken",
+    "TokenEvent",
     "TokenRetryPolicy",
     "OAuthProviderError",
     "ApiError",

@@ -19,7 +19,7 @@
 //   /api/v1/...  resource server
 //   /_test/...   logs and fault injection for the tests
 
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -49,6 +49,14 @@ const CLIENTS = [
     id: 'read-only-client', secret: 'read-only-secret', method: 'client_secret_basic', ttl: 3600, scope: READ,
   },
   { id: 'odd-client', secret: 'p@ss word:+/%&=', method: 'client_secret_basic', ttl: 3600 },
+  // oidc-provider issues refresh tokens only with authorization codes; for these two clients the
+  // client-credentials response also carries one, which the refresh_token grant below accepts.
+  {
+    id: 'refresh-client', secret: 'refresh-secret', method: 'client_secret_basic', ttl: 4, refresh: true,
+  },
+  {
+    id: 'refresh-post-client', secret: 'refresh-post-secret', method: 'client_secret_post', ttl: 4, refresh: true,
+  },
 ];
 const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];
 
@@ -72,6 +80,7 @@ const CLIENT_AUTH_CLIENTS = clientAuth === null ? [] : [
 ].map((c) => ({ ...c, ttl: 3600 }));
 CLIENTS.push(...CLIENT_AUTH_CLIENTS);
 const TTL_BY_CLIENT = new Map(CLIENTS.map((c) => [c.id, c.ttl]));
+const REFRESHING_CLIENTS = new Set(CLIENTS.filter((c) => c.refresh).map((c) => c.id));
 
 // ---------------------------------------------------------------- test state
 
@@ -80,6 +89,7 @@ const state = {
   apiRequests: [],
   revokedJtis: new Set(),
   seenJtis: new Set(), // seen by the resource server or issued by the token endpoint
+  refreshTokens: new Map(), // refresh token -> { clientId, scope, revoked }
   rejectAll: false,
   tokenDelaySeconds: 0,
   tokenFail: { count: 0, status: 500 },
@@ -92,6 +102,7 @@ function resetState() {
   state.apiRequests = [];
   state.revokedJtis.clear();
   state.seenJtis.clear();
+  state.refreshTokens.clear();
   state.rejectAll = false;
   state.tokenDelaySeconds = 0;
   state.tokenFail = { count: 0, status: 500 };
@@ -216,18 +227,7 @@ const signingKey = {
 // authentication; the resource is defaulted, so every client_credentials
 // request passes through it.
 function applyTokenPolicy(ctx, client) {
-  ctx.req.tokenLogEntry.authenticated_as = client.clientAuthMethod;
-  // oidc-provider accepts client_secret_basic and client_secret_post
-  // interchangeably for a client registered with either; it holds clients of
-  // the other methods to theirs.
-  const presented = ctx.oidc.params.client_secret !== undefined
-    ? 'client_secret_post'
-    : 'client_secret_basic';
-  if (SECRET_METHODS.includes(client.clientAuthMethod) && presented !== client.clientAuthMethod) {
-    throw new errors.InvalidClientAuth(
-      `the client is registered for ${client.clientAuthMethod}, not ${presented}`,
-    );
-  }
+  enforceAuthMethod(ctx, client);
 
   // oidc-provider silently drops scopes it does not know.
   const requested = ctx.oidc.params.scope;
@@ -241,12 +241,37 @@ function applyTokenPolicy(ctx, client) {
   if (requested === undefined) ctx.oidc.params.scope = client.scope;
 }
 
+// oidc-provider accepts client_secret_basic and client_secret_post
+// interchangeably for a client registered with either; it holds clients of
+// the other methods to theirs.
+function enforceAuthMethod(ctx, client) {
+  ctx.req.tokenLogEntry.authenticated_as = client.clientAuthMethod;
+  const presented = ctx.oidc.params.client_secret !== undefined
+    ? 'client_secret_post'
+    : 'client_secret_basic';
+  if (SECRET_METHODS.includes(client.clientAuthMethod) && presented !== client.clientAuthMethod) {
+    throw new errors.InvalidClientAuth(
+      `the client is registered for ${client.clientAuthMethod}, not ${presented}`,
+    );
+  }
+}
+
+function resourceServerInfo(client) {
+  return {
+    scope: SCOPES.join(' '),
+    audience: API_RESOURCE,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: TTL_BY_CLIENT.get(client.clientId) ?? 3600,
+    jwt: { sign: { alg: 'RS256' } },
+  };
+}
+
 const provider = new Provider(ISSUER, {
   clients: CLIENTS.map((c) => ({
     client_id: c.id,
     ...(c.secret === undefined ? {} : { client_secret: c.secret }),
     token_endpoint_auth_method: c.method,
-    grant_types: ['client_credentials'],
+    grant_types: c.refresh ? ['client_credentials', 'refresh_token'] : ['client_credentials'],
     response_types: [],
     redirect_uris: [],
     scope: c.scope ?? SCOPES.join(' '),
@@ -277,13 +302,7 @@ const provider = new Provider(ISSUER, {
           throw new errors.InvalidTarget('unknown resource indicator');
         }
         applyTokenPolicy(ctx, client);
-        return {
-          scope: SCOPES.join(' '),
-          audience: API_RESOURCE,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: TTL_BY_CLIENT.get(client.clientId) ?? 3600,
-          jwt: { sign: { alg: 'RS256' } },
-        };
+        return resourceServerInfo(client);
       },
     },
   },
@@ -297,6 +316,45 @@ provider.on('client_credentials.issued', (token) => { state.seenJtis.add(token.j
 provider.on('grant.error', (ctx, err) => {
   if (ctx.req.tokenLogEntry) ctx.req.tokenLogEntry.error_detail = err.error_detail ?? err.message;
 });
+
+// The refresh tokens are the test server's own: random, recorded, bound to the client and the
+// scope of the client-credentials grant that issued them, and revocable through /_test/.
+function mintRefreshToken(clientId, scope) {
+  const value = randomBytes(32).toString('base64url');
+  state.refreshTokens.set(value, { clientId, scope, revoked: false });
+  return value;
+}
+
+provider.on('grant.success', (ctx) => {
+  // Runs before the response is written, so the body can still be extended.
+  const { client, params } = ctx.oidc;
+  if (params.grant_type === 'client_credentials' && REFRESHING_CLIENTS.has(client.clientId)) {
+    ctx.body.refresh_token = mintRefreshToken(client.clientId, ctx.body.scope);
+  }
+});
+
+// The refresh_token grant for the refreshing clients, registered in place of oidc-provider's own
+// (which needs an authorization-code grant behind the token). oidc-provider still parses the
+// request and authenticates the client; this handler checks the refresh token and issues a real
+// access token through oidc-provider's ClientCredentials model. Refresh tokens are not rotated.
+provider.registerGrantType('refresh_token', async (ctx) => {
+  const { client, params } = ctx.oidc;
+  enforceAuthMethod(ctx, client);
+  const grant = state.refreshTokens.get(params.refresh_token);
+  if (!grant || grant.clientId !== client.clientId || grant.revoked) {
+    throw new errors.InvalidGrant('refresh token is invalid, revoked, or issued to another client');
+  }
+  const token = new provider.ClientCredentials({ client, scope: grant.scope });
+  token.resourceServer = new provider.ResourceServer(API_RESOURCE, resourceServerInfo(client));
+  const value = await token.save();
+  state.seenJtis.add(token.jti);
+  ctx.body = {
+    access_token: value,
+    expires_in: token.expiration,
+    token_type: token.tokenType,
+    scope: token.scope,
+  };
+}, ['refresh_token', 'scope']);
 provider.on('server_error', (ctx, err) => { console.error('oidc-provider server_error', err); });
 const providerCallback = provider.callback();
 
@@ -545,6 +603,11 @@ async function handleControl(req, res, path) {
     case 'POST /_test/reset':
       resetState();
       return sendJson(res, 200, { ok: true });
+    case 'GET /_test/refresh-tokens':
+      return sendJson(res, 200, [...state.refreshTokens].map(([value, grant]) => ({ value, ...grant })));
+    case 'POST /_test/revoke-refresh-tokens':
+      state.refreshTokens.forEach((grant) => { grant.revoked = true; });
+      return sendJson(res, 200, { ok: true, revoked: state.refreshTokens.size });
     case 'POST /_test/revoke-all':
       state.seenJtis.forEach((jti) => state.revokedJtis.add(jti));
       return sendJson(res, 200, { ok: true, revoked: state.revokedJtis.size });

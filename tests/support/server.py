@@ -48,6 +48,9 @@ CLIENTS: dict[str, tuple[str, str]] = {
     "short": ("short-client", "short-secret"),
     "read_only": ("read-only-client", "read-only-secret"),
     "odd": ("odd-client", "p@ss word:+/%&="),
+    # Their client-credentials tokens live 4 s and come with a refresh token (refresh_token grant).
+    "refresh": ("refresh-client", "refresh-secret"),
+    "refresh_post": ("refresh-post-client", "refresh-post-secret"),
 }
 
 # Registered only by a server started with client-auth material (support.client_auth); no secrets.
@@ -109,6 +112,18 @@ class OAuthTestServer:
     def revoke_all(self) -> None:
         """Reject every access token issued or seen so far; new ones still work."""
         self._call("POST", "/_test/revoke-all", {})
+
+    def grant_types(self) -> list[str]:
+        """The grant_type of every token request since the last reset, oldest first."""
+        return [request["grant_type"] for request in self.token_requests()]
+
+    def refresh_tokens(self) -> list[str]:
+        """Every refresh token the server issued since the last reset."""
+        return [grant["value"] for grant in self._call("GET", "/_test/refresh-tokens")]
+
+    def revoke_refresh_tokens(self) -> None:
+        """Refuse every refresh token issued so far with invalid_grant; new ones still work."""
+        self._call("POST", "/_test/revoke-refresh-tokens", {})
 
     def reject_all(self, enabled: bool) -> None:
         """While enabled, every protected API request gets 401 whatever its token."""

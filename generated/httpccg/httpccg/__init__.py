@@ -10,6 +10,7 @@ from ._auth import (
     ClientCredentialsAuthCredentials,
     ClientCredentialsAuthManager,
     OAuthToken,
+    TokenEvent,
     TokenRetryPolicy,
 )
 from ._client import AsyncClient, Client
@@ -59,6 +60,7 @@ __all__ = [
     "OAuthToken",
     "PermissionDeniedError",
     "RateLimitError",
+    "TokenEvent",
     "TokenRetryPolicy",
     "UnprocessableEntityError",
 ]

@@ -162,6 +162,26 @@ def resolve_token_url(
     return None
 
 
+def resolve_refresh_url(
+    base_url: str,
+    refresh_url: str | None,
+    spec_refresh_url: str | None,
+    *,
+    token_url: str | None,
+    spec_token_url: str,
+) -> str | None:
+    """The refresh URL given; else the token URL in use when the spec names one URL for both, so that
+    a token URL given for another server takes the refresh grant along; else the spec's refreshUrl
+    resolved against the base URL; None without any."""
+    if refresh_url:
+        return refresh_url
+    if not spec_refresh_url:
+        return None
+    if spec_refresh_url == spec_token_url:
+        return token_url
+    return urljoin(base_url, spec_refresh_url)
+
+
 @functools.lru_cache(maxsize=None)
 def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(type_)

@@ -18,6 +18,7 @@ from ._auth import (
     OAuthToken,
     PartnerAuthAuthManager,
     PartnerAuthCredentials,
+    TokenEvent,
     TokenRetryPolicy,
 )
 from ._client import AsyncClient, Client
@@ -76,6 +77,7 @@ __all__ = [
     "PartnerAuthScopeEnum",
     "PermissionDeniedError",
     "RateLimitError",
+    "TokenEvent",
     "TokenRetryPolicy",
     "UnprocessableEntityError",
 ]

@@ -6,17 +6,21 @@ with the scopes its own security requirement names, and tokens are kept per scop
 that fails in a passing way (HTTP 429 or 5xx, a connection error, a timeout) is retried as its
 `TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token
 for the same scopes at the same moment share one acquisition. A failed acquisition is never remembered:
-the next call tries again. Secrets (client secrets, private keys, client assertions, tokens) never appear
-in `repr`, in error messages or in log records.
+the next call tries again. When a token response carries a refresh token and the client has a refresh
+URL, renewal tries the refresh grant first and falls back to client credentials. Secrets (client secrets,
+private keys, client assertions, tokens) never appear in `repr`, in error messages, in log records or in
+token events.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
 import dataclasses
 import email.utils
 import functools
+import hashlib
 import importlib
 import inspect
 import logging
@@ -145,6 +149,41 @@ by hand (`o_auth_token`) or None."""
 TokenUpdateCallback = Callable[[OAuthToken], None | Awaitable[None]]
 """`(token) -> None`: told about every new token, for example to store it."""
 
+TokenEventKind = Literal["fetched", "refreshed", "provided", "reused", "dropped", "retry", "failed"]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class TokenEvent:
+    """Something the auth manager did with a token, for metrics. It never holds a token or a secret.
+
+    Attributes:
+        kind: `fetched` (the client-credentials grant issued a token), `refreshed` (the refresh grant
+            did), `provided` (the `o_auth_token_provider` supplied one), `reused` (a request used the
+            cached token), `dropped` (the API refused the token with HTTP 401), `retry` (a token request
+            failed in a passing way and is tried again) or `failed` (a token request, or the provider,
+            failed for good).
+        reason: Why, in words: what made a new token needed (`no token yet`, `expired`, `refused by the
+            API with HTTP 401`), or what failed (`HTTP 400 invalid_grant`, `ConnectTimeout`).
+        scopes: The token's granted scopes; empty when unknown.
+        expires_in: Seconds from now until the token expires; None when unknown or without a token.
+        token_id: A short fingerprint of the token (8 hex digits of its SHA-256) to tell tokens apart;
+            None without a token.
+        attempts: The token requests made so far by this acquisition; 0 when none was made.
+        duration: Seconds the token requests took, backoff included; 0.0 when none was made.
+    """
+
+    kind: TokenEventKind
+    reason: str
+    scopes: tuple[str, ...] = ()
+    expires_in: int | None = None
+    token_id: str | None = None
+    attempts: int = 0
+    duration: float = 0.0
+
+
+TokenEventHook = Callable[[TokenEvent], None]
+"""`(event) -> None`: told about every `TokenEvent`; called on the request path, so it should be quick."""
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class TokenRetryPolicy:
@@ -193,6 +232,15 @@ class _RetrySchedule:
         self._policy = policy
         self._attempts = 1
         self._started = time.monotonic()
+
+    @property
+    def attempts(self) -> int:
+        """The attempts made or under way."""
+        return self._attempts
+
+    def elapsed(self) -> float:
+        """Seconds since the first attempt began."""
+        return time.monotonic() - self._started
 
     def delay_after(self, response: httpx2.Response | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the last failure is final.
@@ -250,6 +298,8 @@ class ClientCredentialsAuthCredentials:
             set by the manager and refused here.
         o_auth_retry: How token requests that failed in a passing way are retried; see
             `TokenRetryPolicy` for the defaults.
+        o_auth_on_token_event: Told about every `TokenEvent` (a token fetched, refreshed, provided,
+            reused, dropped, a retry, a failure), for metrics. An exception it raises is logged.
     """
 
     o_auth_client_id: str
@@ -265,6 +315,7 @@ class ClientCredentialsAuthCredentials:
     o_auth_signing_algorithm: str = dataclasses.field(default="RS256", repr=False)
     o_auth_token_parameters: Mapping[str, str | Sequence[str]] | None = None
     o_auth_retry: TokenRetryPolicy = TokenRetryPolicy()
+    o_auth_on_token_event: TokenEventHook | None = None
     _assertion_signer: _AssertionSigner | None = dataclasses.field(
         default=None, init=False, repr=False, compare=False
     )
@@ -295,6 +346,8 @@ class ClientCredentialsAuthCredentials:
             object.__setattr__(self, "_assertion_signer", _AssertionSigner(self))
         if not isinstance(self.o_auth_retry, TokenRetryPolicy):
             raise TypeError("o_auth_retry must be a TokenRetryPolicy")
+        if self.o_auth_on_token_event is not None and not callable(self.o_auth_on_token_event):
+            raise TypeError("o_auth_on_token_event must be callable")
         _check_token_parameters(self.o_auth_token_parameters)
 
     def scope_parameter(self) -> str | None:
@@ -460,10 +513,15 @@ class _TokenState:
     """
 
     def __init__(
-        self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None
+        self,
+        credentials: ClientCredentialsAuthCredentials | None,
+        token_url: str | None,
+        refresh_url: str | None,
     ) -> None:
         self._credentials = credentials
         self._token_url = token_url
+        self._refresh_url = refresh_url
+        self._on_event = credentials.o_auth_on_token_event if credentials else None
         scopes = credentials.o_auth_scopes if credentials else None
         self._fixed = _scope_set(scopes) if scopes else None
         self._tokens: dict[frozenset[str], _Cached] = {}
@@ -584,26 +642,36 @@ class _TokenState:
         return self._credentials
 
     def _build_token_request(
-        self, http_client: httpx2.Client | httpx2.AsyncClient, scope: str | None
+        self,
+        http_client: httpx2.Client | httpx2.AsyncClient,
+        scope: str | None,
+        refresh_token: str | None = None,
     ) -> httpx2.Request:
+        """A client-credentials token request, or a refresh-grant one when `refresh_token` is given."""
         credentials = self._require_credentials()
-        if not self._token_url:
-            raise ValueError("the spec names no token URL: create the client with one")
+        url = self._token_url
         form = credentials.token_form(scope)
+        if refresh_token is not None and self._refresh_url:
+            # RFC 6749 section 6: without a scope the new token has the scope of the one refreshed.
+            url, form = self._refresh_url, {
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+            }
+        if not url:
+            raise ValueError("the spec names no token URL: create the client with one")
         headers = {"Accept": "application/json"}
-        credentials.authenticate(form, headers, self._token_url)
+        credentials.authenticate(form, headers, url)
         timeout = http_client.timeout
         if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
         _logger.debug(
-            "requesting an OAuth token from %s (scope %r, client authentication %s)",
-            self._token_url,
+            "requesting an OAuth token from %s (%s grant, scope %r, client authentication %s)",
+            url,
+            form["grant_type"],
             form.get("scope"),
             credentials.o_auth_client_authentication,
         )
-        return http_client.build_request(
-            "POST", self._token_url, data=form, headers=headers, timeout=timeout
-        )
+        return http_client.build_request("POST", url, data=form, headers=headers, timeout=timeout)
 
     @staticmethod
     def _read_token_response(response: httpx2.Response, requested_at: float) -> OAuthToken:
@@ -646,6 +714,111 @@ class _TokenState:
     def _retry_schedule(self) -> _RetrySchedule:
         return _RetrySchedule(self._require_credentials().o_auth_retry)
 
+    def _retry_delay(
+        self,
+        schedule: _RetrySchedule,
+        response: httpx2.Response | None,
+        error: Exception | None = None,
+    ) -> float | None:
+        """The wait before the next attempt after a failed or final one; None when there is none."""
+        delay = schedule.delay_after(response)
+        failure = f"HTTP {response.status_code}" if response is not None else type(error).__name__
+        if delay is not None:
+            retry = f"{failure}; retrying in {delay:.2f} s"
+            self._tell("retry", retry, attempts=schedule.attempts - 1, duration=schedule.elapsed())
+        elif response is None:
+            self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
+        return delay
+
+    def _issued(
+        self,
+        schedule: _RetrySchedule,
+        response: httpx2.Response,
+        requested_at: float,
+        reason: str,
+        refresh_token: str | None,
+    ) -> OAuthToken:
+        """The token of a final answer, told about as fetched or refreshed; a refusal is told as failed."""
+        try:
+            token = self._read_token_response(response, requested_at)
+        except OAuthProviderError as error:
+            failure = f"HTTP {error.status_code}" + (f" {error.error}" if error.error else "")
+            self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
+            raise
+        if refresh_token is not None and token.refresh_token is None:
+            token.refresh_token = refresh_token  # RFC 6749 section 6: the old one stays valid
+        kind: TokenEventKind = "refreshed" if refresh_token is not None else "fetched"
+        self._tell(kind, reason, token, attempts=schedule.attempts, duration=schedule.elapsed())
+        return token
+
+    def _need(self, request: frozenset[str]) -> str:
+        """Why a new token for `request` is needed, for logs and events."""
+        previous = self._previous(request)
+        if previous is None:
+            return "no token yet"
+        cached = self._tokens.get(request)
+        if cached is None or cached.token is not previous:
+            return "refused by the API with HTTP 401"
+        return "expired"
+
+    def _refresh_token(self, request: frozenset[str]) -> str | None:
+        """The refresh token to renew `request`'s token with, when the server issued one and there is a
+        refresh URL."""
+        previous = self._previous(request)
+        if self._refresh_url is None or previous is None:
+            return None
+        return previous.refresh_token
+
+    def _refresh_failed(self, reason: str, error: Exception) -> str:
+        _logger.debug(
+            "the refresh grant failed (%s); falling back to the client-credentials grant",
+            type(error).__name__,
+        )
+        return f"{reason}; the refresh grant failed"
+
+    @contextlib.contextmanager
+    def _telling_provider_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:
+            self._tell("failed", f"o_auth_token_provider raised {type(error).__name__}")
+            raise
+
+    def _reused(self, token: OAuthToken) -> None:
+        # Called on every request: the caller checks first that someone listens.
+        self._tell("reused", "still fresh", token)
+
+    def _tell(
+        self,
+        kind: TokenEventKind,
+        reason: str,
+        token: OAuthToken | None = None,
+        *,
+        attempts: int = 0,
+        duration: float = 0.0,
+    ) -> None:
+        """Log an event at DEBUG and hand it to `o_auth_on_token_event`; never raises."""
+        hook = self._on_event
+        if hook is None and not _logger.isEnabledFor(logging.DEBUG):
+            return
+        expiry = token.expiry if token is not None else None
+        event = TokenEvent(
+            kind=kind,
+            reason=reason,
+            scopes=tuple(token.scope.split()) if token is not None and token.scope else (),
+            expires_in=None if expiry is None else max(0, int(expiry - time.time())),
+            token_id=_fingerprint(token.access_token) if token is not None else None,
+            attempts=attempts,
+            duration=duration,
+        )
+        if _logger.isEnabledFor(logging.DEBUG):
+            _logger.debug("OAuth token %s: %s%s", kind, reason, _details(event))
+        if hook is not None:
+            try:
+                hook(event)
+            except Exception:
+                _logger.warning("o_auth_on_token_event raised; the event is skipped", exc_info=True)
+
     def _token_provider(self) -> TokenProvider | None:
         return self._credentials.o_auth_token_provider if self._credentials else None
 
@@ -661,9 +834,10 @@ class ClientCredentialsAuthManager(_TokenState):
         credentials: ClientCredentialsAuthCredentials | None,
         *,
         token_url: str | None,
+        refresh_url: str | None = None,
         http_client: httpx2.Client,
     ) -> None:
-        super().__init__(credentials, token_url)
+        super().__init__(credentials, token_url, refresh_url)
         self._http_client = http_client
         self._lock = threading.Lock()
         self._acquisitions: dict[frozenset[str], Future[OAuthToken]] = {}
@@ -681,24 +855,35 @@ class ClientCredentialsAuthManager(_TokenState):
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
+        return self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+
+    def _fetch(
+        self, scope: str | None, reason: str, refresh_token: str | None = None
+    ) -> OAuthToken:
         schedule = self._retry_schedule()
-        scope = self._scope_parameter(scopes)
         while True:
-            request = self._build_token_request(self._http_client, scope)
+            request = self._build_token_request(self._http_client, scope, refresh_token)
             requested_at = time.time()
             try:
                 response = self._http_client.send(request)
             except httpx2.TransportError as error:
-                delay = schedule.delay_after(None)
+                delay = self._retry_delay(schedule, None, error)
                 if delay is None:
                     raise
-                _log_retry(delay, type(error).__name__)
             else:
-                delay = schedule.delay_after(response)
+                delay = self._retry_delay(schedule, response)
                 if delay is None:
-                    return self._read_token_response(response, requested_at)
-                _log_retry(delay, f"HTTP {response.status_code}")
+                    return self._issued(schedule, response, requested_at, reason, refresh_token)
             time.sleep(delay)
+
+    def _renew(self, request: frozenset[str], reason: str) -> OAuthToken:
+        refresh_token = self._refresh_token(request)
+        if refresh_token is not None:
+            try:
+                return self._fetch(None, reason, refresh_token)
+            except (OAuthProviderError, httpx2.TransportError) as error:
+                reason = self._refresh_failed(reason, error)
+        return self._fetch(self._scope_parameter(request), reason)
 
     def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
         """A fresh token for an operation needing `scopes`: a cached one that serves them, or a new one
@@ -706,6 +891,8 @@ class ClientCredentialsAuthManager(_TokenState):
         needs = _scope_set(scopes)
         token = self._fresh(needs)
         if token is not None:
+            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+                self._reused(token)
             return token
         request = self._request_for(needs)
         with self._lock:
@@ -735,21 +922,25 @@ class ClientCredentialsAuthManager(_TokenState):
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         with self._lock:
             self._drop(token)
+        self._tell("dropped", "refused by the API with HTTP 401", token)
 
     def _acquire(self, request: frozenset[str]) -> OAuthToken:
+        reason = self._need(request)
         acquiring = _ACQUIRING.set((self, request))
         try:
             provider = self._token_provider()
             if provider is None:
-                token = self.fetch_token()
+                token = self._renew(request, reason)
             else:
-                provided = provider(self._previous(request), self)
+                with self._telling_provider_failure():
+                    provided = provider(self._previous(request), self)
                 if inspect.isawaitable(provided):
                     _close(provided)
                     raise TypeError(
                         "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
                     )
                 token = _check_provided(provided)
+                self._tell("provided", reason, token)
         finally:
             _ACQUIRING.reset(acquiring)
         self._keep(token, request)
@@ -776,9 +967,10 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         credentials: ClientCredentialsAuthCredentials | None,
         *,
         token_url: str | None,
+        refresh_url: str | None = None,
         http_client: httpx2.AsyncClient,
     ) -> None:
-        super().__init__(credentials, token_url)
+        super().__init__(credentials, token_url, refresh_url)
         self._http_client = http_client
         self._acquisitions: dict[frozenset[str], asyncio.Task[OAuthToken]] = {}
 
@@ -795,26 +987,37 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
+        return await self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+
+    async def _fetch(
+        self, scope: str | None, reason: str, refresh_token: str | None = None
+    ) -> OAuthToken:
         schedule = self._retry_schedule()
-        scope = self._scope_parameter(scopes)
         while True:
-            request = self._build_token_request(self._http_client, scope)
+            request = self._build_token_request(self._http_client, scope, refresh_token)
             requested_at = time.time()
             try:
                 response = await self._http_client.send(request)
             except httpx2.TransportError as error:
-                delay = schedule.delay_after(None)
+                delay = self._retry_delay(schedule, None, error)
                 if delay is None:
                     raise
-                _log_retry(delay, type(error).__name__)
             else:
-                delay = schedule.delay_after(response)
+                delay = self._retry_delay(schedule, response)
                 if delay is None:
-                    return self._read_token_response(response, requested_at)
-                _log_retry(delay, f"HTTP {response.status_code}")
+                    return self._issued(schedule, response, requested_at, reason, refresh_token)
             import asyncio
 
             await asyncio.sleep(delay)
+
+    async def _renew(self, request: frozenset[str], reason: str) -> OAuthToken:
+        refresh_token = self._refresh_token(request)
+        if refresh_token is not None:
+            try:
+                return await self._fetch(None, reason, refresh_token)
+            except (OAuthProviderError, httpx2.TransportError) as error:
+                reason = self._refresh_failed(reason, error)
+        return await self._fetch(self._scope_parameter(request), reason)
 
     async def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
         """A fresh token for an operation needing `scopes`: a cached one that serves them, or a new one
@@ -822,6 +1025,8 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         needs = _scope_set(scopes)
         token = self._fresh(needs)
         if token is not None:
+            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+                self._reused(token)
             return token
         import asyncio
 
@@ -846,6 +1051,7 @@ class AsyncClientCredentialsAuthManager(_TokenState):
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         self._drop(token)
+        self._tell("dropped", "refused by the API with HTTP 401", token)
 
     def _acquisition_done(
         self, request: frozenset[str], acquisition: asyncio.Task[OAuthToken]
@@ -858,13 +1064,18 @@ class AsyncClientCredentialsAuthManager(_TokenState):
 
     async def _acquire(self, request: frozenset[str]) -> OAuthToken:
         # The task runs in a copy of its creator's context: this setting stays within it.
+        reason = self._need(request)
         _ACQUIRING.set((self, request))
         provider = self._token_provider()
         if provider is None:
-            token = await self.fetch_token()
+            token = await self._renew(request, reason)
         else:
-            provided = provider(self._previous(request), self)
-            token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
+            with self._telling_provider_failure():
+                provided = provider(self._previous(request), self)
+                token = _check_provided(
+                    await provided if inspect.isawaitable(provided) else provided
+                )
+            self._tell("provided", reason, token)
         _ACQUIRING.set(None)
         self._keep(token, request)
         callback = self._token_update_callback()
@@ -909,8 +1120,24 @@ def _retry_after(response: httpx2.Response) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def _log_retry(delay: float, failure: str) -> None:
-    _logger.debug("the token request failed (%s); retrying in %.2f s", failure, delay)
+def _details(event: TokenEvent) -> str:
+    details = []
+    if event.token_id is not None:
+        details.append(f"token {event.token_id}, scopes {' '.join(event.scopes) or 'unknown'}")
+        details.append(
+            "no known expiry" if event.expires_in is None else f"expires in {event.expires_in} s"
+        )
+    if event.attempts:
+        details.append(
+            f"{event.attempts} attempt{'s' if event.attempts > 1 else ''} in {event.duration:.3f} s"
+        )
+    return f" ({', '.join(details)})" if details else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(access_token: str) -> str:
+    """8 hex digits of the token's SHA-256: tells tokens apart in logs, and cannot be turned back."""
+    return hashlib.sha256(access_token.encode()).hexdigest()[:8]
 
 
 def _json_or_none(response: httpx2.Response) -> Any:
