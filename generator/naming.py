@@ -153,6 +153,8 @@ class OAuthAuth:
     scope_enum: Identifier
     scope_enum_page: str
     doc_page: str
+    sharing_doc_page: str
+    """The page on sharing one token between processes through a file or Redis."""
     token_url_argument: Identifier
     token_url_constant: Identifier
     resolved_token_url: SpecText | None
@@ -201,6 +203,13 @@ class OAuthAuth:
     @property
     def refresh_url_is_token_url(self) -> bool:
         return self.refresh_url is not None and self.refresh_url.raw == self.token_url.raw
+
+    @property
+    def store_name(self) -> str:
+        """The token's name in the stores of the token-sharing recipes: apart for each scheme of a spec."""
+        if not self.own_classes:
+            return "oauth-token"
+        return self.manager_attribute.removesuffix("_auth_manager").replace("_", "-") + "-oauth-token"
 
 
 @dataclass(frozen=True)
@@ -698,6 +707,9 @@ _STATIC_CLASSES: dict[str, str] = {
 }
 
 
+_SHARING_PAGE = "sharing_tokens_between_processes"
+
+
 def _auth(
     schemes: tuple[m.SecurityScheme, ...], env_prefix: str, default_base_url: SpecText | None
 ) -> tuple[tuple[OAuthAuth, ...], tuple[StaticAuth, ...]]:
@@ -705,7 +717,8 @@ def _auth(
     single = len(client_credentials) == 1
     arguments = UniqueNames(["base_url", "token_url", "refresh_url", "http_client", "self"])
     classes = UniqueNames(_AUTH_RUNTIME_CLASSES, separator="")
-    pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *(["oauth_2_client_credentials_grant"] if not single else [])])
+    reserved = [_SHARING_PAGE] if single else ["oauth_2_client_credentials_grant"]
+    pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *reserved])
     if single:
         arguments.claim(Identifier("client_credentials_auth_credentials"))
     oauth, static = [], []
@@ -737,6 +750,7 @@ def _single_oauth(
         scope_enum=Identifier("OAuthScopeEnum"),
         scope_enum_page="o-auth-scope-enum",
         doc_page="oauth-2-client-credentials-grant",
+        sharing_doc_page=_SHARING_PAGE.replace("_", "-"),
         token_url_argument=Identifier("token_url"),
         token_url_constant=Identifier("SPEC_TOKEN_URL"),
         resolved_token_url=_resolved(scheme.token_url, default_base_url),
@@ -773,6 +787,7 @@ def _oauth(
         scope_enum=Identifier(f"{prefix}ScopeEnum"),
         scope_enum_page=f"{stem.replace('_', '-')}-scope-enum",
         doc_page=page,
+        sharing_doc_page=pages.claim(Identifier(f"{stem}_{_SHARING_PAGE}")).replace("_", "-"),
         token_url_argument=arguments.claim(Identifier(f"{stem}_token_url")),
         token_url_constant=Identifier(f"{stem.upper()}_TOKEN_URL"),
         resolved_token_url=_resolved(scheme.token_url, default_base_url),

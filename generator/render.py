@@ -97,6 +97,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
         yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
+        yield f"doc/auth/{auth.sharing_doc_page}.md", "doc/auth/sharing-tokens-between-processes.md.j2", {
+            "auth": auth
+        }
         yield f"doc/models/{auth.scope_enum_page}.md", "doc/models/o-auth-scope-enum.md.j2", {"auth": auth}
     for static in sdk.static_auth:
         yield f"doc/auth/{static.doc_page}.md", "doc/auth/static.md.j2", {"static": static}
