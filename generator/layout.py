@@ -11,10 +11,11 @@ share a group.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from generator.naming import EnumClass, Identifier, ModelClass, Resource
+from generator.naming import EnumClass, ModelClass
+from generator.untrusted import Identifier
 
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -42,7 +43,7 @@ class ModelModule:
         return [enum.class_name for enum in self.enums] + [model.class_name for model in self.models]
 
 
-def classes_named(annotations: Iterable[str], known: set[str] | dict[str, object]) -> list[str]:
+def classes_named(annotations: Iterable[str], known: Collection[str]) -> list[str]:
     """The known class names that annotations refer to (text inside `Literal["..."]` is not a name)."""
     found: dict[str, None] = {}
     for annotation in annotations:
@@ -57,7 +58,7 @@ def model_modules(
 ) -> list[ModelModule]:
     """The model modules, given the annotations of each resource's operations, in the classes' order."""
     order: list[EnumClass | ModelClass] = [*enums, *models]
-    by_name = {item.class_name: item for item in order}
+    by_name: dict[str, EnumClass | ModelClass] = {item.class_name: item for item in order}
     references: dict[str, list[str]] = {
         model.class_name: classes_named(_model_annotations(model), by_name) for model in models
     }
@@ -72,7 +73,7 @@ def model_modules(
     groups: dict[frozenset[Identifier], list[EnumClass | ModelClass]] = {}
     for item in order:
         groups.setdefault(frozenset(users[item.class_name]), []).append(item)
-    module_of = {}
+    module_of: dict[str, Identifier] = {}
     for members in groups.values():
         # The first class's doc page is a snake-case name no other class has.
         name = Identifier("_" + members[0].doc_page.replace("-", "_"))

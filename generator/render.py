@@ -114,8 +114,8 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "resource": resource,
             "signatures": signatures,
         }
-    for module in ("__init__", "_auth", "_client", "_environment", "_exceptions", "_runtime"):
-        yield f"{package}/{module}.py", f"package/{module}.py.j2", {}
+    for runtime_module in ("__init__", "_auth", "_client", "_environment", "_exceptions", "_runtime"):
+        yield f"{package}/{runtime_module}.py", f"package/{runtime_module}.py.j2", {}
     if sdk.oauth:
         yield f"{package}/_scopes.py", "package/_scopes.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}

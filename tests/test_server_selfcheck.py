@@ -116,6 +116,11 @@ def test_basic_client_gets_a_signed_jwt(http, fresh_server):
             "scope": BOTH_SCOPES,
             "resource": None,
             "status": 200,
+            "assertion": None,
+            "tls": False,
+            "client_certificate": None,
+            "authenticated_as": "client_secret_basic",
+            "error_detail": None,
         }
     ]
 
