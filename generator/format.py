@@ -18,7 +18,7 @@ from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
 from generator.cache import Cache
-from generator.render import OutputFile
+from generator.output import OutputFile
 
 _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
 PARALLEL_LINES = 20_000

@@ -55,6 +55,8 @@ class Source:
     text: str
     data: dict[str, Any]
     origins: dict[str, tuple[Source, str]] = field(default_factory=dict, repr=False)
+    files: tuple[Source, ...] = field(default=(), repr=False)
+    """Once bundled: every file read into the data, this one first."""
     _nodes: yaml.Node | None = field(default=None, repr=False)
 
     @property

@@ -34,6 +34,8 @@ class Result:
     warnings: list[Problem]
     found_files: list[str] = field(default_factory=list)
     """A warning for each file found in the output folder that generate-sdk did not make."""
+    inputs: dict[Path, str] = field(default_factory=dict)
+    """The text of every file the spec is made of, by resolved path."""
 
 
 _TOO_DEEP = (
@@ -50,13 +52,13 @@ def generate(
     progress: Progress = _quiet,
 ) -> Result:
     """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
-    sdk, warnings = describe(spec, package, strict=strict, project=project, progress=progress)
+    sdk, warnings, inputs = _described(spec, package, strict=strict, project=project, progress=progress)
     rendered = render(sdk)
     progress(f"rendered {len(rendered)} files")
     formatted = format_files(rendered)
     lines = sum(file.text.count("\n") for file in formatted if file.path.suffix == ".py")
     progress(f"formatted {lines} lines of Python")
-    return Result(sdk.package, formatted, warnings)
+    return Result(sdk.package, formatted, warnings, inputs=inputs)
 
 
 def describe(
@@ -68,6 +70,14 @@ def describe(
     progress: Progress = _quiet,
 ) -> tuple[naming.Sdk, list[Problem]]:
     """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used."""
+    sdk, warnings, _ = _described(spec, package, strict=strict, project=project, progress=progress)
+    return sdk, warnings
+
+
+def _described(
+    spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
+) -> tuple[naming.Sdk, list[Problem], dict[Path, str]]:
+    """The named SDK, the warnings and the text of each file read."""
     try:
         return _describe(spec, package, strict=strict, project=project, progress=progress)
     except RecursionError:
@@ -78,13 +88,14 @@ def describe(
 
 def _describe(
     spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
-) -> tuple[naming.Sdk, list[Problem]]:
-    """The named SDK of a spec and the warnings.
+) -> tuple[naming.Sdk, list[Problem], dict[Path, str]]:
+    """The named SDK of a spec, the warnings and the text of each file read.
 
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
     the spec is too broken to model, when the violations are reported as the errors they are.
     """
     source = bundle(load(spec))
+    inputs = {file.path.resolve(): file.text for file in source.files}
     progress(f"loaded {printable(str(spec))}")
     violations = validate(source)
     progress(f"validated: {len(violations)} violations of the OpenAPI schema")
@@ -105,7 +116,7 @@ def _describe(
     progress(f"modelled {len(api.operations)} operations and {len(api.models)} models")
     located = [source.locate(warning) for warning in report.warnings]
     # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
-    return sdk, list(dict.fromkeys(violations + located))
+    return sdk, list(dict.fromkeys(violations + located)), inputs
 
 
 def generate_to(
