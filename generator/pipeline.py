@@ -139,7 +139,7 @@ def _describe(
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
     sdk = naming.name(api, package_name, report, project)
     progress(f"modelled {len(api.operations)} operations and {len(api.models)} models")
-    located = [source.locate(warning) for warning in report.warnings]
+    located = source.locate_all(report.warnings)
     # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
     return sdk, lambda: list(dict.fromkeys(violations() + located)), inputs
 
