@@ -131,6 +131,9 @@ class ClientCredentialsScheme:
     scopes: tuple[Scope, ...]
     other_flows: tuple[SpecText, ...]
     """The scheme's other OAuth 2.0 flows, which the SDK does not use."""
+    client_authentication: str = "client_secret_basic"
+    """How the client authenticates to the token endpoint unless its credentials say otherwise: one of
+    `CLIENT_AUTHENTICATIONS`, from the scheme's `x-client-authentication`."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,16 @@ class ApiKeyScheme:
 
 
 SecurityScheme = ClientCredentialsScheme | HttpScheme | ApiKeyScheme
+
+CLIENT_AUTHENTICATION_EXTENSION = "x-client-authentication"
+CLIENT_AUTHENTICATIONS = (
+    "client_secret_basic",
+    "client_secret_post",
+    "private_key_jwt",
+    "tls_client_auth",
+    "self_signed_tls_client_auth",
+)
+"""The client authentication methods of the generated SDK, named as in RFC 7591's `token_endpoint_auth_method`."""
 
 
 @dataclass(frozen=True)
@@ -488,7 +501,22 @@ class _Builder:
                 Scope(SpecText(str(name)), SpecText(str(text or ""))) for name, text in scopes.items()
             ),
             other_flows=tuple(SpecText(flow) for flow in other_flows),
+            client_authentication=self._client_authentication(raw, pointer),
         )
+
+    def _client_authentication(self, raw: dict[str, Any], pointer: str) -> str:
+        if CLIENT_AUTHENTICATION_EXTENSION not in raw:
+            return "client_secret_basic"
+        value = raw[CLIENT_AUTHENTICATION_EXTENSION]
+        for method in CLIENT_AUTHENTICATIONS:
+            if value == method:
+                return method
+        self.report.warn(
+            f"{pointer}/{CLIENT_AUTHENTICATION_EXTENSION}",
+            f"unknown client authentication {value!r} (expected one of {', '.join(CLIENT_AUTHENTICATIONS)}); "
+            "the SDK defaults to client_secret_basic",
+        )
+        return "client_secret_basic"
 
     def _security(self, security: Any, pointer: str, security_pointer: str) -> tuple[Requirement, ...]:
         """The requirements the SDK can meet; the schemes it cannot use are left out with a warning.

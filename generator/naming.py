@@ -153,10 +153,16 @@ class OAuthAuth:
     scope_enum: Identifier
     scope_enum_page: str
     doc_page: str
+    sharing_doc_page: str
+    """The page on sharing one token between processes through a file or Redis."""
     token_url_argument: Identifier
     token_url_constant: Identifier
     resolved_token_url: SpecText | None
     """The tokenUrl resolved against the default base URL, when it is relative and there is one."""
+    refresh_url_argument: Identifier
+    refresh_url_constant: Identifier
+    resolved_refresh_url: SpecText | None
+    """The refreshUrl resolved against the default base URL, when it is relative and there is one."""
     env_prefix: str
     scopes: tuple[ScopeMember, ...]
     kind: Literal["client_credentials"] = "client_credentials"
@@ -174,6 +180,11 @@ class OAuthAuth:
         return self.scheme.token_url
 
     @property
+    def client_authentication(self) -> str:
+        """The credentials' default client authentication method (never text from the spec)."""
+        return self.scheme.client_authentication
+
+    @property
     def refresh_url(self) -> SpecText | None:
         return self.scheme.refresh_url
 
@@ -184,6 +195,21 @@ class OAuthAuth:
     @property
     def token_url_is_absolute(self) -> bool:
         return "://" in self.token_url.raw
+
+    @property
+    def refresh_url_is_absolute(self) -> bool:
+        return self.refresh_url is not None and "://" in self.refresh_url.raw
+
+    @property
+    def refresh_url_is_token_url(self) -> bool:
+        return self.refresh_url is not None and self.refresh_url.raw == self.token_url.raw
+
+    @property
+    def store_name(self) -> str:
+        """The token's name in the stores of the token-sharing recipes: apart for each scheme of a spec."""
+        if not self.own_classes:
+            return "oauth-token"
+        return self.manager_attribute.removesuffix("_auth_manager").replace("_", "-") + "-oauth-token"
 
 
 @dataclass(frozen=True)
@@ -426,6 +452,14 @@ class Sdk:
     enums: tuple[EnumClass, ...]
 
     @property
+    def default_client_authentication(self) -> str:
+        """The default of `ClientCredentialsAuthCredentials`: the scheme's when it is the only one; with
+        several, each scheme's subclass sets its own."""
+        if len(self.oauth) == 1 and not self.oauth[0].own_classes:
+            return self.oauth[0].client_authentication
+        return "client_secret_basic"
+
+    @property
     def auth_count(self) -> int:
         return len(self.oauth) + len(self.static_auth)
 
@@ -641,6 +675,7 @@ _AUTH_RUNTIME_CLASSES = (
     "OAuthToken",
     "OAuthScopeEnum",
     "TokenRetryPolicy",
+    "TokenEvent",
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
@@ -659,6 +694,7 @@ _OAUTH_RUNTIME_CLASSES = (
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
     "OAuthToken",
+    "TokenEvent",
     "TokenRetryPolicy",
 )
 _OAUTH_VARIABLES = ("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "CLOCK_SKEW")
@@ -671,14 +707,18 @@ _STATIC_CLASSES: dict[str, str] = {
 }
 
 
+_SHARING_PAGE = "sharing_tokens_between_processes"
+
+
 def _auth(
     schemes: tuple[m.SecurityScheme, ...], env_prefix: str, default_base_url: SpecText | None
 ) -> tuple[tuple[OAuthAuth, ...], tuple[StaticAuth, ...]]:
     client_credentials = [scheme for scheme in schemes if isinstance(scheme, m.ClientCredentialsScheme)]
     single = len(client_credentials) == 1
-    arguments = UniqueNames(["base_url", "token_url", "http_client", "self"])
+    arguments = UniqueNames(["base_url", "token_url", "refresh_url", "http_client", "self"])
     classes = UniqueNames(_AUTH_RUNTIME_CLASSES, separator="")
-    pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *(["oauth_2_client_credentials_grant"] if not single else [])])
+    reserved = [_SHARING_PAGE] if single else ["oauth_2_client_credentials_grant"]
+    pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *reserved])
     if single:
         arguments.claim(Identifier("client_credentials_auth_credentials"))
     oauth, static = [], []
@@ -710,9 +750,13 @@ def _single_oauth(
         scope_enum=Identifier("OAuthScopeEnum"),
         scope_enum_page="o-auth-scope-enum",
         doc_page="oauth-2-client-credentials-grant",
+        sharing_doc_page=_SHARING_PAGE.replace("_", "-"),
         token_url_argument=Identifier("token_url"),
         token_url_constant=Identifier("SPEC_TOKEN_URL"),
         resolved_token_url=_resolved(scheme.token_url, default_base_url),
+        refresh_url_argument=Identifier("refresh_url"),
+        refresh_url_constant=Identifier("SPEC_REFRESH_URL"),
+        resolved_refresh_url=_resolved(scheme.refresh_url, default_base_url),
         env_prefix=f"{env_prefix}_",
         scopes=_scopes(scheme.scopes),
     )
@@ -743,9 +787,13 @@ def _oauth(
         scope_enum=Identifier(f"{prefix}ScopeEnum"),
         scope_enum_page=f"{stem.replace('_', '-')}-scope-enum",
         doc_page=page,
+        sharing_doc_page=pages.claim(Identifier(f"{stem}_{_SHARING_PAGE}")).replace("_", "-"),
         token_url_argument=arguments.claim(Identifier(f"{stem}_token_url")),
         token_url_constant=Identifier(f"{stem.upper()}_TOKEN_URL"),
         resolved_token_url=_resolved(scheme.token_url, default_base_url),
+        refresh_url_argument=arguments.claim(Identifier(f"{stem}_refresh_url")),
+        refresh_url_constant=Identifier(f"{stem.upper()}_REFRESH_URL"),
+        resolved_refresh_url=_resolved(scheme.refresh_url, default_base_url),
         env_prefix=f"{env_prefix}_{stem.upper()}_",
         scopes=_scopes(scheme.scopes),
     )
@@ -776,10 +824,10 @@ def _static(
     )
 
 
-def _resolved(token_url: SpecText, default_base_url: SpecText | None) -> SpecText | None:
-    if "://" in token_url.raw or not token_url.raw or default_base_url is None:
+def _resolved(url: SpecText | None, default_base_url: SpecText | None) -> SpecText | None:
+    if url is None or "://" in url.raw or not url.raw or default_base_url is None:
         return None
-    return SpecText(urljoin(default_base_url.raw, token_url.raw))
+    return SpecText(urljoin(default_base_url.raw, url.raw))
 
 
 def _credential_uses(

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from generator import untrusted
+from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 from generator.output import MARKER, TEMPLATES, OutputFile
 
@@ -84,6 +85,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
         yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
+        yield f"doc/auth/{auth.sharing_doc_page}.md", "doc/auth/sharing-tokens-between-processes.md.j2", {
+            "auth": auth
+        }
         yield f"doc/models/{auth.scope_enum_page}.md", "doc/models/o-auth-scope-enum.md.j2", {"auth": auth}
     for static in sdk.static_auth:
         yield f"doc/auth/{static.doc_page}.md", "doc/auth/static.md.j2", {"static": static}
@@ -100,12 +104,27 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         }
     for module in ("__init__", "_auth", "_client", "_environment", "_exceptions", "_runtime"):
         yield f"{package}/{module}.py", f"package/{module}.py.j2", {}
+    if sdk.oauth:
+        yield f"{package}/_scopes.py", "package/_scopes.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
-    annotations = [field.annotation for model in sdk.models for field in model.fields]
-    annotations += [model.extra_annotation for model in sdk.models if model.extra_annotation]
-    # The models module imports pydantic in any case, apart from the standard modules.
-    imports = [module for module in _modules_named(annotations) if module != "pydantic"]
-    yield f"{package}/models.py", "package/models.py.j2", {"imports": imports}
+    modules = model_modules(
+        sdk.enums, sdk.models, {resource.module: _resource_annotations(resource) for resource in sdk.resources}
+    )
+    yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", {"modules": modules}
+    for module in modules:
+        fields = [field for model in module.models for field in model.fields]
+        code = [field.annotation for field in fields] + [field.default or "" for field in fields]
+        code += [model.extra_annotation for model in module.models if model.extra_annotation]
+        imports = _modules_named(code)
+        # Aliases and the type of extra fields are declared with `pydantic.Field`.
+        aliases = any(field.needs_alias for field in fields)
+        uses_pydantic = aliases or "pydantic" in imports or any(m.extra_annotation for m in module.models)
+        context = {
+            "module": module,
+            "imports": [name for name in imports if name != "pydantic"],
+            "uses_pydantic": uses_pydantic,
+        }
+        yield f"{package}/models/{module.name}.py", "package/models/module.py.j2", context
     yield f"{package}/resources/__init__.py", "package/resources/__init__.py.j2", {}
     for resource in sdk.resources:
         context = {"resource": resource, "imports": _modules_named(_resource_annotations(resource))}

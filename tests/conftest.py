@@ -19,3 +19,8 @@ if str(GOLDEN_HTTPCCG) not in sys.path:
 # Generation caches black's output; the suite keeps its cache to itself (the user's stays untouched)
 # and shares it between its tests and the processes they start.
 os.environ.setdefault("GENERATE_SDK_CACHE", tempfile.mkdtemp(prefix="generate-sdk-cache-"))
+
+
+def models_source(package: Path) -> str:
+    """The source of a generated package's models, whichever of its modules each class is in."""
+    return "".join(path.read_text(encoding="utf-8") for path in sorted((package / "models").glob("*.py")))

@@ -149,9 +149,10 @@ def test_token_request_form_and_basic_authentication(fresh_server: OAuthTestServ
     assert request["client_id"] == "basic-client"
 
 
-def test_scope_is_left_out_when_none_configured(fresh_server: OAuthTestServer) -> None:
+def test_scope_is_left_out_when_none_is_asked_for(fresh_server: OAuthTestServer) -> None:
+    # Operations ask for their own scopes (test_auth_scopes.py); a token asked for with none sends no scope.
     with make_client(fresh_server, o_auth_scopes=None) as client:
-        client.items.list_items()
+        client.client_credentials_auth_manager.fetch_token()
     [request] = fresh_server.token_requests()
     assert request["scope"] is None and request["status"] == 200
 
@@ -417,18 +418,23 @@ def test_invalid_client_is_an_oauth_provider_error(fresh_server: OAuthTestServer
 
 
 def test_invalid_scope_is_an_oauth_provider_error(fresh_server: OAuthTestServer) -> None:
-    with make_client(fresh_server, o_auth_scopes=["admin"]) as client:
+    with make_client(fresh_server, o_auth_scopes=["read_scope", "admin"]) as client:
         with pytest.raises(OAuthProviderError) as failure:
             client.items.list_items()
     assert failure.value.status_code == 400 and failure.value.error == "invalid_scope"
 
 
 def test_missing_scope_is_an_api_error_from_the_resource_server(fresh_server: OAuthTestServer) -> None:
-    with make_client(fresh_server, "read_only", o_auth_scopes=[OAuthScopeEnum.READ_SCOPE]) as client:
+    # A token set by hand without a stated scope is trusted with every operation; the API has the last word.
+    with make_client(fresh_server, "read_only") as fetcher:
+        read_only = fetcher.client_credentials_auth_manager.fetch_token([OAuthScopeEnum.READ_SCOPE])
+    unstated = OAuthToken(access_token=read_only.access_token, expiry=read_only.expiry)
+    with make_client(fresh_server, "read_only", o_auth_scopes=None, o_auth_token=unstated) as client:
         with pytest.raises(ApiError) as failure:
             client.items.create_item(body=NewItem(name="Lamp"))
     assert failure.value.status_code == 403
     assert failure.value.body["code"] == "insufficient_scope"
+    assert token_count(fresh_server) == 1
 
 
 class _FakeTokenEndpoint(http.server.BaseHTTPRequestHandler):

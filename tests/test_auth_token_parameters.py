@@ -87,7 +87,9 @@ def test_parameters_reach_the_server_that_judges_them(
     assert fault_proxy.token_count() == 1
 
 
-@pytest.mark.parametrize("name", ["grant_type", "client_id", "client_secret", "scope"])
+@pytest.mark.parametrize(
+    "name", ["grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "scope"]
+)
 def test_reserved_parameter_names_are_refused(fresh_server: OAuthTestServer, name: str) -> None:
     with pytest.raises(ValueError, match=f"must not set {name}: the auth manager sets these itself"):
         credentials(fresh_server, o_auth_token_parameters={name: "x"})

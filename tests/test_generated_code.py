@@ -27,6 +27,7 @@ PUBLIC_API = {
     "AsyncClientCredentialsAuthManager",
     "OAuthScopeEnum",
     "OAuthToken",
+    "TokenEvent",
     "TokenRetryPolicy",
     "OAuthProviderError",
     "ApiError",
@@ -45,7 +46,7 @@ PUBLIC_API = {
 def test_there_are_generated_python_files() -> None:
     """Guard against the parametrized parse test running for nothing."""
     names = {path.relative_to(GENERATED).as_posix() for path in PYTHON_FILES}
-    assert {"httpccg/httpccg/__init__.py", "httpccg/httpccg/models.py", "httpccg/httpccg/resources/items.py"} <= names
+    assert {"httpccg/httpccg/__init__.py", "httpccg/httpccg/models/__init__.py", "httpccg/httpccg/resources/items.py"} <= names
     assert "warehouse/warehouse/resources/stock.py" in names
 
 
@@ -139,6 +140,75 @@ def test_resources_load_lazily() -> None:
     assert "httpccg.resources.service" not in modules["before"]
     # The control: the check above can see the module when it is loaded.
     assert "httpccg.resources.items" in modules["after"]
+
+
+LOADED = """
+import json, sys
+def loaded():
+    return sorted(name for name in sys.modules if name.startswith(("{package}.models", "{package}.resources")))
+import {package}
+steps = {{"import": loaded()}}
+client = {package}.Client(base_url="http://127.0.0.1:9")
+steps["client"] = loaded()
+{action}
+steps["action"] = loaded()
+print(json.dumps(steps))
+"""
+
+
+def _loaded(package: str, action: str) -> dict[str, list[str]]:
+    """The models and resource modules loaded after importing a golden package, after making a client,
+    and after `action`, in a fresh process."""
+    code = LOADED.format(package=package, action=action)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=GENERATED / package, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("package", ["httpccg", "warehouse"])
+def test_importing_the_package_and_making_a_client_load_no_model(package: str) -> None:
+    steps = _loaded(package, f"from {package} import models; models.__all__")
+    assert steps["import"] == steps["client"] == []
+    # The control: the check sees the models package once something uses it.
+    assert steps["action"] == [f"{package}.models"]
+
+
+def test_a_model_loads_its_module_only() -> None:
+    item = "{'id': 1, 'name': 'a', 'status': 'sold', 'note': None}"
+    steps = _loaded("httpccg", f"from httpccg.models import Item; Item.model_validate({item})")
+    assert steps["action"] == ["httpccg.models", "httpccg.models._item_status"]
+
+
+def test_a_resource_loads_the_models_it_uses_only() -> None:
+    assert _loaded("httpccg", "client.items")["action"] == [
+        "httpccg.models",
+        "httpccg.models._item_status",
+        "httpccg.resources",
+        "httpccg.resources.items",
+    ]
+    # Stock uses articles and their categories, and problems; shipments and documents are not built.
+    assert _loaded("warehouse", "client.stock")["action"] == [
+        "warehouse.models",
+        "warehouse.models._category",
+        "warehouse.models._problem",
+        "warehouse.resources",
+        "warehouse.resources.stock",
+    ]
+
+
+def test_models_resolve_across_modules() -> None:
+    """A model whose fields are classes of another module validates them (pydantic finds them there)."""
+    check = (
+        "from warehouse.models import PutArticlesSkuStockBody as B, PutArticlesSkuStockBodyReason as R; "
+        "print(B.model_validate({'quantity': 2, 'reason': R.__members__[next(iter(R.__members__))].value}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=GENERATED / "warehouse", capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "quantity=2 reason=<PutArticlesSkuStockBodyReason." in result.stdout
 
 
 # --- generated code for specs other than the golden one ------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, models_source
 from generator.bundle import MAX_REF_CHAIN
 from generator.cli import main
 from generator.load import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
@@ -165,7 +165,7 @@ def test_a_spec_at_the_nesting_limit_generates(tmp_path: Path, capsys: pytest.Ca
     spec = _nested_arrays_spec(tmp_path, MAX_DEPTH - 6)
     code = main([str(spec), "-o", str(tmp_path / "out")])
     assert code == 0, capsys.readouterr().err
-    models = (tmp_path / "out" / "httpccg" / "models.py").read_text()
+    models = models_source(tmp_path / "out" / "httpccg")
     assert "deep:(" + "list[" * (MAX_DEPTH - 6) + "str" + "]" * (MAX_DEPTH - 6) in "".join(models.split())
     refused(tmp_path, capsys, _nested_arrays_spec(tmp_path, MAX_DEPTH - 5), "nests deeper than")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, models_source
 from generator.bundle import bundle
 from generator.cli import main
 from generator.load import load
@@ -115,7 +115,7 @@ def test_bundled_names_do_not_depend_on_where_the_generator_runs(spec: Path, tmp
 
 def test_a_multi_file_spec_generates_a_typed_package(spec: Path, tmp_path: Path) -> None:
     result = generate_to(spec, tmp_path / "out")
-    models = (tmp_path / "out" / "shelter" / "models.py").read_text()
+    models = models_source(tmp_path / "out" / "shelter")
     for name in ("class Pet(", "class Owner(", "class Home(", "class Error(", "class Error2("):
         assert name in models
     check = subprocess.run(
@@ -160,7 +160,7 @@ def test_a_swagger_2_spec_in_several_files_keeps_its_schemas_under_definitions(t
     assert list(data["definitions"]) == ["pet", "Home"]
     assert data["paths"]["/pets"]["get"]["responses"]["200"]["schema"] == {"$ref": "#/definitions/pet"}
     result = generate_to(tmp_path / "openapi.yaml", tmp_path / "out")
-    assert "class Pet(" in (tmp_path / "out" / result.package / "models.py").read_text()
+    assert "class Pet(" in models_source(tmp_path / "out" / result.package)
 
 
 def test_cycles_between_files_end(tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_real_multi_file_spec_with_an_external_security_scheme(tmp_path: Path) -
     except SpecError as error:
         pytest.fail(f"{error.problems[0]}")
     package = tmp_path / "out" / result.package
-    models = (package / "models.py").read_text()
+    models = models_source(package)
     assert "class Announcement(" in models and "class Customer(" in models
     assert any('"https://authz.surevoip.co.uk/oauth2/token"' in path.read_text() for path in package.rglob("*.py"))
     flows = [warning for warning in result.warnings if "only the clientCredentials flow is used" in warning.message]

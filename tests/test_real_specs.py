@@ -28,8 +28,9 @@ package = importlib.import_module(sys.argv[1])
 models = importlib.import_module(sys.argv[1] + ".models")
 resources = importlib.import_module(sys.argv[1] + ".resources")
 count = 0
-for value in list(vars(models).values()):
-    if isinstance(value, type) and issubclass(value, pydantic.BaseModel) and value.__module__ == models.__name__:
+for name in models.__all__:  # each class, loaded from its module
+    value = getattr(models, name)
+    if isinstance(value, type) and issubclass(value, pydantic.BaseModel):
         value.model_rebuild(force=True)
         count += 1
 for info in pkgutil.iter_modules(resources.__path__):

@@ -237,7 +237,11 @@ def _two_schemes_spec(server: OAuthTestServer) -> dict[str, Any]:
         "components": {
             "securitySchemes": {
                 "partner": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": server.token_url, "scopes": scopes}}},
-                "backOffice": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "", "scopes": scopes}}},
+                "backOffice": {
+                    "type": "oauth2",
+                    "flows": {"clientCredentials": {"tokenUrl": "", "scopes": scopes}},
+                    "x-client-authentication": "client_secret_post",
+                },
             }
         },
     }
@@ -261,14 +265,17 @@ def test_each_scheme_gets_tokens_with_its_own_credentials(two_schemes: Any, fres
             o_auth_client_id="post-client",
             o_auth_client_secret="post-secret",
             o_auth_scopes=[sdk.BackOfficeScopeEnum.READ_SCOPE],
-            o_auth_client_authentication="client_secret_post",
         ),
         back_office_token_url=fresh_server.token_url,
     )
     items = client.default.list_items()
     client.default.get_item(str(items[0]["id"]))
     client.default.list_items()
-    assert [request["client_id"] for request in fresh_server.token_requests()] == ["basic-client", "post-client"]
+    # Each scheme's own default: the server refuses a method other than the client's registered one.
+    assert [(request["client_id"], request["auth_method"]) for request in fresh_server.token_requests()] == [
+        ("basic-client", "basic"),
+        ("post-client", "post"),
+    ]
     assert [request["status"] for request in fresh_server.api_requests()] == [200, 200, 200]
     assert isinstance(client.partner_auth_manager, sdk.PartnerAuthManager)
     assert client.partner_auth_manager.o_auth_token is not client.back_office_auth_manager.o_auth_token
@@ -288,6 +295,9 @@ def test_several_schemes_sdk_is_typed(two_schemes: Any, tmp_path: Path) -> None:
     project, sdk = two_schemes
     _mypy(project, "two_schemes", tmp_path)
     assert issubclass(sdk.PartnerCredentials, sdk.ClientCredentialsAuthCredentials)
+    assert sdk.PartnerCredentials(o_auth_client_id="c", o_auth_client_secret="s").o_auth_client_authentication == "client_secret_basic"
+    page = (project / "doc" / "auth" / "back-office-oauth-2-client-credentials-grant.md").read_text()
+    assert "`client_secret_post` by default, as the spec's `x-client-authentication` says" in page
     assert not hasattr(sdk, "OAuthScopeEnum")
 
 
@@ -331,6 +341,25 @@ def test_scope_members_are_unique_and_readable(tmp_path: Path) -> None:
         "READ_2": "read",
         "CLASS": "class",
     }
+
+
+def test_unknown_client_authentication_is_a_located_warning(tmp_path: Path) -> None:
+    flows = {"clientCredentials": {"tokenUrl": "/token", "scopes": {}}}
+    spec = _scheme_spec(
+        "Odd Auth",
+        {
+            "cc": {"type": "oauth2", "flows": flows, "x-client-authentication": "client_secret_jwt"},
+            "jwt": {"type": "oauth2", "flows": flows, "x-client-authentication": "private_key_jwt"},
+        },
+    )
+    project, warnings = _generate(tmp_path, spec)
+    (warning,) = [w for w in warnings if "client authentication" in w]
+    assert "/components/securitySchemes/cc/x-client-authentication:" in warning
+    assert "unknown client authentication 'client_secret_jwt'" in warning and "defaults to client_secret_basic" in warning
+    sdk = _import(project, "odd_auth")
+    assert sdk.CcCredentials(o_auth_client_id="c", o_auth_client_secret="s").o_auth_client_authentication == "client_secret_basic"
+    with pytest.raises(ValueError, match="o_auth_private_key is required with private_key_jwt"):
+        sdk.JwtCredentials(o_auth_client_id="c")
 
 
 def test_relative_token_url_is_resolved_and_documented(tmp_path: Path) -> None:
@@ -389,7 +418,7 @@ def test_unusable_requirements_are_reported(tmp_path: Path) -> None:
     for pointer, message in expected:
         assert any(f"{pointer}:" in w and message in w for w in warnings), (pointer, warnings)
     source = (project / "unusable" / "resources" / "default.py").read_text()
-    assert 'security=(("cc",),)' in source
+    assert 'security=({"cc": ("a", "b")},)' in source  # the undeclared scope is requested as written
 
 
 def test_inherited_requirement_problems_point_at_the_document_security_once(tmp_path: Path) -> None:

@@ -48,10 +48,12 @@ def _openapi_31_json(server: OAuthTestServer) -> dict[str, Any]:
 
 
 def _renamed(server: OAuthTestServer) -> dict[str, Any]:
-    """Names that need work: a scheme and tag with spaces, scopes with colons, a keyword parameter."""
+    """Names that need work: a scheme and tag with spaces, scopes with colons, a keyword parameter; and
+    a scheme whose clients authenticate with client_secret_post unless their credentials say otherwise."""
     spec = copy.deepcopy(_base_spec())
     spec["info"]["title"] = "Inventory Service (v2)"
     scheme = spec["components"]["securitySchemes"].pop("ClientCredentialsAuth")
+    scheme["x-client-authentication"] = "client_secret_post"
     spec["components"]["securitySchemes"]["oauth client"] = scheme
     spec["security"] = [{"oauth client": ["read_scope"]}]
     for path_item in spec["paths"].values():
@@ -65,11 +67,17 @@ def _renamed(server: OAuthTestServer) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("variant", "file_name", "package", "resource"),
-    [(_openapi_31_json, "spec.json", "variant31", "items"), (_renamed, "spec.yaml", None, "stock_items")],
+    ("variant", "file_name", "package", "resource", "client"),
+    [(_openapi_31_json, "spec.json", "variant31", "items", "basic"), (_renamed, "spec.yaml", None, "stock_items", "post")],
 )
 def test_variant_generates_a_working_typed_package(
-    fresh_server: OAuthTestServer, tmp_path: Path, variant: Any, file_name: str, package: str | None, resource: str
+    fresh_server: OAuthTestServer,
+    tmp_path: Path,
+    variant: Any,
+    file_name: str,
+    package: str | None,
+    resource: str,
+    client: str,
 ) -> None:
     spec_path = tmp_path / file_name
     spec = variant(fresh_server)
@@ -87,9 +95,13 @@ def test_variant_generates_a_working_typed_package(
     )
     assert mypy.returncode == 0, mypy.stdout
 
-    client_id, secret = fresh_server.clients["basic"]
+    # The server holds each client to its registered method: the post client succeeds only if the spec's
+    # x-client-authentication became the default.
+    client_id, secret = fresh_server.clients[client]
     code = CALL.format(package=package_name, client_id=client_id, secret=secret, base_url=fresh_server.base_url, resource=resource)
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "out", capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "['Gadget', 'Widget']"
-    assert [request["status"] for request in fresh_server.token_requests()] == [200]
+    assert [(request["status"], request["auth_method"]) for request in fresh_server.token_requests()] == [
+        (200, "post" if client == "post" else "basic")
+    ]

@@ -141,11 +141,11 @@ def test_check_reports_stale_files_and_writes_nothing(project: Path, capsys: pyt
 
     readme = project / "sdk" / "README.md"
     readme.write_text(readme.read_text() + "edited\n")
-    (project / "sdk" / "httpccg" / "models.py").unlink()
+    (project / "sdk" / "httpccg" / "_client.py").unlink()
     before = tree(project / "sdk")
     assert main(["--check"]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"stale: {readme}", f"stale: {project / 'sdk' / 'httpccg' / 'models.py'} (missing)"]
+    assert out == [f"stale: {readme}", f"stale: {project / 'sdk' / 'httpccg' / '_client.py'} (missing)"]
     assert tree(project / "sdk") == before
 
 

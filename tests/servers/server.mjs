@@ -1,16 +1,28 @@
 // OAuth 2.0 authorization server (oidc-provider) and the httpCCG resource server
 // (specs/httpccg.yaml) in one process, for the Python test suite.
 //
-//   node tests/servers/server.mjs [--exit-on-stdin-close]
+//   node tests/servers/server.mjs [--exit-on-stdin-close] [--client-auth FILE]
 //
 // Listens on 127.0.0.1 with an OS-chosen port and prints exactly one line to
 // stdout: {"origin": "http://127.0.0.1:PORT"}. Everything else goes to stderr.
+//
+// --client-auth FILE registers the clients of the other client
+// authentication methods (CLIENT_AUTH_CLIENTS) and opens a second, TLS
+// listener that asks for client certificates (mutual TLS, RFC 8705); the
+// printed line then has "tls_origin" too. FILE is JSON:
+//   { "jwt_jwks": {"keys": [...]},          public keys of jwt-client
+//     "self_signed_jwks": {"keys": [...]},  self-signed-tls-client's certificate (x5c)
+//     "tls_key": PATH, "tls_cert": PATH,    the TLS listener's key and certificate (PEM)
+//     "ca_cert": PATH }                     the CA that issues tls-client's certificates
 //
 //   /oauth/...   authorization server (issuer http://127.0.0.1:PORT/oauth)
 //   /api/v1/...  resource server
 //   /_test/...   logs and fault injection for the tests
 
+import { X509Certificate, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
@@ -37,8 +49,38 @@ const CLIENTS = [
     id: 'read-only-client', secret: 'read-only-secret', method: 'client_secret_basic', ttl: 3600, scope: READ,
   },
   { id: 'odd-client', secret: 'p@ss word:+/%&=', method: 'client_secret_basic', ttl: 3600 },
+  // oidc-provider issues refresh tokens only with authorization codes; for these two clients the
+  // client-credentials response also carries one, which the refresh_token grant below accepts.
+  {
+    id: 'refresh-client', secret: 'refresh-secret', method: 'client_secret_basic', ttl: 4, refresh: true,
+  },
+  {
+    id: 'refresh-post-client', secret: 'refresh-post-secret', method: 'client_secret_post', ttl: 4, refresh: true,
+  },
 ];
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'];
+
+const clientAuthIndex = process.argv.indexOf('--client-auth');
+const clientAuth = clientAuthIndex === -1
+  ? null
+  : JSON.parse(readFileSync(process.argv[clientAuthIndex + 1], 'utf8'));
+
+// The subject distinguished name tls-client's certificate must have.
+const TLS_CLIENT_SUBJECT = 'CN=tls-client';
+const CLIENT_AUTH_CLIENTS = clientAuth === null ? [] : [
+  { id: 'jwt-client', method: 'private_key_jwt', metadata: { jwks: clientAuth.jwt_jwks } },
+  {
+    id: 'tls-client', method: 'tls_client_auth', metadata: { tls_client_auth_subject_dn: TLS_CLIENT_SUBJECT },
+  },
+  {
+    id: 'self-signed-tls-client',
+    method: 'self_signed_tls_client_auth',
+    metadata: { jwks: clientAuth.self_signed_jwks },
+  },
+].map((c) => ({ ...c, ttl: 3600 }));
+CLIENTS.push(...CLIENT_AUTH_CLIENTS);
 const TTL_BY_CLIENT = new Map(CLIENTS.map((c) => [c.id, c.ttl]));
+const REFRESHING_CLIENTS = new Set(CLIENTS.filter((c) => c.refresh).map((c) => c.id));
 
 // ---------------------------------------------------------------- test state
 
@@ -47,6 +89,7 @@ const state = {
   apiRequests: [],
   revokedJtis: new Set(),
   seenJtis: new Set(), // seen by the resource server or issued by the token endpoint
+  refreshTokens: new Map(), // refresh token -> { clientId, scope, revoked }
   rejectAll: false,
   tokenDelaySeconds: 0,
   tokenFail: { count: 0, status: 500 },
@@ -59,6 +102,7 @@ function resetState() {
   state.apiRequests = [];
   state.revokedJtis.clear();
   state.seenJtis.clear();
+  state.refreshTokens.clear();
   state.rejectAll = false;
   state.tokenDelaySeconds = 0;
   state.tokenFail = { count: 0, status: 500 };
@@ -117,6 +161,24 @@ function formDecode(value) {
   }
 }
 
+// The claims and header of a client assertion, unverified: what the client sent.
+function assertionParts(assertion) {
+  const [header, payload] = (assertion ?? '').split('.').slice(0, 2).map((part) => {
+    try {
+      return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+  });
+  return { header: header ?? null, claims: payload ?? null };
+}
+
+// The certificate the client presented on a TLS connection, or undefined.
+function peerCertificate(socket) {
+  const peer = socket.getPeerCertificate?.();
+  return peer?.raw ? new X509Certificate(peer.raw) : undefined;
+}
+
 function basicCredentials(header) {
   const match = /^basic\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) return null;
@@ -128,14 +190,28 @@ function basicCredentials(header) {
 
 // ------------------------------------------------------ authorization server
 
-const server = http.createServer((req, res) => {
+function handle(req, res) {
   route(req, res).catch((err) => {
     console.error('unhandled error', err);
     if (!res.headersSent) sendJson(res, 500, { code: 'internal', message: String(err) });
     else res.destroy();
   });
-});
+}
+
+const server = http.createServer(handle);
 await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+
+// Asks every client for a certificate but lets the handshake succeed without
+// a trusted one: oidc-provider decides, so that a wrong certificate is an
+// OAuth invalid_client and not a TLS failure.
+const tlsServer = clientAuth === null ? null : https.createServer({
+  key: readFileSync(clientAuth.tls_key),
+  cert: readFileSync(clientAuth.tls_cert),
+  ca: readFileSync(clientAuth.ca_cert),
+  requestCert: true,
+  rejectUnauthorized: false,
+}, handle);
+if (tlsServer) await new Promise((resolve) => { tlsServer.listen(0, '127.0.0.1', resolve); });
 
 const ORIGIN = `http://127.0.0.1:${server.address().port}`;
 const ISSUER = `${ORIGIN}${OAUTH_PREFIX}`;
@@ -151,16 +227,7 @@ const signingKey = {
 // authentication; the resource is defaulted, so every client_credentials
 // request passes through it.
 function applyTokenPolicy(ctx, client) {
-  // oidc-provider accepts client_secret_basic and client_secret_post
-  // interchangeably for a client registered with either.
-  const presented = ctx.oidc.params.client_secret !== undefined
-    ? 'client_secret_post'
-    : 'client_secret_basic';
-  if (presented !== client.clientAuthMethod) {
-    throw new errors.InvalidClientAuth(
-      `the client is registered for ${client.clientAuthMethod}, not ${presented}`,
-    );
-  }
+  enforceAuthMethod(ctx, client);
 
   // oidc-provider silently drops scopes it does not know.
   const requested = ctx.oidc.params.scope;
@@ -174,21 +241,58 @@ function applyTokenPolicy(ctx, client) {
   if (requested === undefined) ctx.oidc.params.scope = client.scope;
 }
 
+// oidc-provider accepts client_secret_basic and client_secret_post
+// interchangeably for a client registered with either; it holds clients of
+// the other methods to theirs.
+function enforceAuthMethod(ctx, client) {
+  ctx.req.tokenLogEntry.authenticated_as = client.clientAuthMethod;
+  const presented = ctx.oidc.params.client_secret !== undefined
+    ? 'client_secret_post'
+    : 'client_secret_basic';
+  if (SECRET_METHODS.includes(client.clientAuthMethod) && presented !== client.clientAuthMethod) {
+    throw new errors.InvalidClientAuth(
+      `the client is registered for ${client.clientAuthMethod}, not ${presented}`,
+    );
+  }
+}
+
+function resourceServerInfo(client) {
+  return {
+    scope: SCOPES.join(' '),
+    audience: API_RESOURCE,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: TTL_BY_CLIENT.get(client.clientId) ?? 3600,
+    jwt: { sign: { alg: 'RS256' } },
+  };
+}
+
 const provider = new Provider(ISSUER, {
   clients: CLIENTS.map((c) => ({
     client_id: c.id,
-    client_secret: c.secret,
+    ...(c.secret === undefined ? {} : { client_secret: c.secret }),
     token_endpoint_auth_method: c.method,
-    grant_types: ['client_credentials'],
+    grant_types: c.refresh ? ['client_credentials', 'refresh_token'] : ['client_credentials'],
     response_types: [],
     redirect_uris: [],
     scope: c.scope ?? SCOPES.join(' '),
+    ...c.metadata,
   })),
   jwks: { keys: [signingKey] },
   scopes: SCOPES,
-  clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+  clientAuthMethods: [...new Set([...SECRET_METHODS, ...CLIENT_AUTH_CLIENTS.map((c) => c.method)])],
   features: {
     devInteractions: { enabled: false },
+    mTLS: {
+      enabled: clientAuth !== null,
+      tlsClientAuth: true,
+      selfSignedTlsClientAuth: true,
+      getCertificate: (ctx) => peerCertificate(ctx.socket),
+      // Verified against ca_cert by the TLS listener during the handshake.
+      certificateAuthorized: (ctx) => ctx.socket.authorized === true,
+      // Only the subject DN is registered here, and it has a single attribute.
+      certificateSubjectMatches: (ctx, property, expected) => property === 'tls_client_auth_subject_dn'
+        && peerCertificate(ctx.socket)?.subject === expected,
+    },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,
@@ -198,13 +302,7 @@ const provider = new Provider(ISSUER, {
           throw new errors.InvalidTarget('unknown resource indicator');
         }
         applyTokenPolicy(ctx, client);
-        return {
-          scope: SCOPES.join(' '),
-          audience: API_RESOURCE,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: TTL_BY_CLIENT.get(client.clientId) ?? 3600,
-          jwt: { sign: { alg: 'RS256' } },
-        };
+        return resourceServerInfo(client);
       },
     },
   },
@@ -215,6 +313,48 @@ const provider = new Provider(ISSUER, {
   },
 });
 provider.on('client_credentials.issued', (token) => { state.seenJtis.add(token.jti); });
+provider.on('grant.error', (ctx, err) => {
+  if (ctx.req.tokenLogEntry) ctx.req.tokenLogEntry.error_detail = err.error_detail ?? err.message;
+});
+
+// The refresh tokens are the test server's own: random, recorded, bound to the client and the
+// scope of the client-credentials grant that issued them, and revocable through /_test/.
+function mintRefreshToken(clientId, scope) {
+  const value = randomBytes(32).toString('base64url');
+  state.refreshTokens.set(value, { clientId, scope, revoked: false });
+  return value;
+}
+
+provider.on('grant.success', (ctx) => {
+  // Runs before the response is written, so the body can still be extended.
+  const { client, params } = ctx.oidc;
+  if (params.grant_type === 'client_credentials' && REFRESHING_CLIENTS.has(client.clientId)) {
+    ctx.body.refresh_token = mintRefreshToken(client.clientId, ctx.body.scope);
+  }
+});
+
+// The refresh_token grant for the refreshing clients, registered in place of oidc-provider's own
+// (which needs an authorization-code grant behind the token). oidc-provider still parses the
+// request and authenticates the client; this handler checks the refresh token and issues a real
+// access token through oidc-provider's ClientCredentials model. Refresh tokens are not rotated.
+provider.registerGrantType('refresh_token', async (ctx) => {
+  const { client, params } = ctx.oidc;
+  enforceAuthMethod(ctx, client);
+  const grant = state.refreshTokens.get(params.refresh_token);
+  if (!grant || grant.clientId !== client.clientId || grant.revoked) {
+    throw new errors.InvalidGrant('refresh token is invalid, revoked, or issued to another client');
+  }
+  const token = new provider.ClientCredentials({ client, scope: grant.scope });
+  token.resourceServer = new provider.ResourceServer(API_RESOURCE, resourceServerInfo(client));
+  const value = await token.save();
+  state.seenJtis.add(token.jti);
+  ctx.body = {
+    access_token: value,
+    expires_in: token.expiration,
+    token_type: token.tokenType,
+    scope: token.scope,
+  };
+}, ['refresh_token', 'scope']);
 provider.on('server_error', (ctx, err) => { console.error('oidc-provider server_error', err); });
 const providerCallback = provider.callback();
 
@@ -226,10 +366,20 @@ async function handleTokenRequest(req, res) {
   let authMethod = 'none';
   if (basic) authMethod = 'basic';
   else if (form.has('client_secret')) authMethod = 'post';
+  else if (form.has('client_assertion')) authMethod = 'private_key_jwt';
+  const assertion = form.has('client_assertion')
+    ? { type: form.get('client_assertion_type'), ...assertionParts(form.get('client_assertion')) }
+    : null;
+  const certificate = peerCertificate(req.socket);
 
   const entry = {
     client_id: basic ? basic.clientId : form.get('client_id'),
     auth_method: authMethod,
+    assertion,
+    tls: req.socket.encrypted === true,
+    client_certificate: certificate ? certificate.subject : null,
+    authenticated_as: null, // the client's registered method, once oidc-provider accepted it
+    error_detail: null, // why oidc-provider refused, which its answer does not say
     grant_type: form.get('grant_type'),
     scope: form.get('scope'),
     resource: resources.length > 1 ? resources : (resources[0] ?? null),
@@ -237,6 +387,7 @@ async function handleTokenRequest(req, res) {
   };
   state.tokenRequests.push(entry);
   recordStatus(res, entry);
+  req.tokenLogEntry = entry;
 
   // Decided on arrival, so "the next N requests" holds under concurrency.
   let failStatus = null;
@@ -452,6 +603,11 @@ async function handleControl(req, res, path) {
     case 'POST /_test/reset':
       resetState();
       return sendJson(res, 200, { ok: true });
+    case 'GET /_test/refresh-tokens':
+      return sendJson(res, 200, [...state.refreshTokens].map(([value, grant]) => ({ value, ...grant })));
+    case 'POST /_test/revoke-refresh-tokens':
+      state.refreshTokens.forEach((grant) => { grant.revoked = true; });
+      return sendJson(res, 200, { ok: true, revoked: state.refreshTokens.size });
     case 'POST /_test/revoke-all':
       state.seenJtis.forEach((jti) => state.revokedJtis.add(jti));
       return sendJson(res, 200, { ok: true, revoked: state.revokedJtis.size });
@@ -507,4 +663,6 @@ if (process.argv.includes('--exit-on-stdin-close')) {
   process.stdin.resume();
 }
 
-process.stdout.write(`${JSON.stringify({ origin: ORIGIN })}\n`);
+const ready = { origin: ORIGIN };
+if (tlsServer) ready.tls_origin = `https://127.0.0.1:${tlsServer.address().port}`;
+process.stdout.write(`${JSON.stringify(ready)}\n`);

@@ -89,6 +89,7 @@ class FaultProxy:
         self._faults: list[Fault] = []
         self._standing: Fault | None = None
         self._log: list[TokenRequestRecord] = []
+        self._issued: list[str] = []
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.request_queue_size = 1024
@@ -120,6 +121,24 @@ class FaultProxy:
 
     def token_count(self) -> int:
         return len(self.token_requests())
+
+    def issued_tokens(self) -> list[str]:
+        """The access and refresh tokens of every token answer the server sent through the proxy."""
+        with self._lock:
+            return list(self._issued)
+
+    def _note_answer(self, answer: bytes) -> None:
+        try:
+            fields = json.loads(answer)
+        except ValueError:
+            return
+        if isinstance(fields, dict):
+            with self._lock:
+                self._issued.extend(
+                    fields[name]
+                    for name in ("access_token", "refresh_token")
+                    if isinstance(fields.get(name), str)
+                )
 
     def _take(self, form: dict[str, list[str]]) -> Fault | None:
         with self._lock:
@@ -171,6 +190,8 @@ def _handler_for(proxy: FaultProxy) -> type[http.server.BaseHTTPRequestHandler]:
                 time.sleep(fault.delay)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
             status, upstream_headers, answer = proxy.forward(self.command, self.path, headers, body)
+            if urllib.parse.urlsplit(self.path).path == TOKEN_PATH:
+                proxy._note_answer(answer)
             if fault is not None and fault.rewrite is not None and status == 200:
                 answer = json.dumps(fault.rewrite(json.loads(answer))).encode()
             self._send(status, upstream_headers, answer)

@@ -23,6 +23,7 @@ no revocations or injected faults), for tests that read the logs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -47,6 +48,16 @@ CLIENTS: dict[str, tuple[str, str]] = {
     "short": ("short-client", "short-secret"),
     "read_only": ("read-only-client", "read-only-secret"),
     "odd": ("odd-client", "p@ss word:+/%&="),
+    # Their client-credentials tokens live 4 s and come with a refresh token (refresh_token grant).
+    "refresh": ("refresh-client", "refresh-secret"),
+    "refresh_post": ("refresh-post-client", "refresh-post-secret"),
+}
+
+# Registered only by a server started with client-auth material (support.client_auth); no secrets.
+CLIENT_AUTH_CLIENTS: dict[str, str] = {
+    "jwt": "jwt-client",
+    "tls": "tls-client",
+    "self_signed_tls": "self-signed-tls-client",
 }
 
 # Control calls must reach 127.0.0.1 directly, whatever *_proxy says.
@@ -56,7 +67,9 @@ _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 class OAuthTestServer:
     """A running server.mjs process and its test-control API."""
 
-    def __init__(self, process: subprocess.Popen[bytes], origin: str, stderr_file: Any) -> None:
+    def __init__(
+        self, process: subprocess.Popen[bytes], origin: str, stderr_file: Any, tls_origin: str | None = None
+    ) -> None:
         self._process = process
         self._stderr_file = stderr_file
         self.origin = origin
@@ -64,6 +77,8 @@ class OAuthTestServer:
         self.token_url = origin + "/oauth/token"
         self.base_url = origin + "/api/v1"
         self.clients = dict(CLIENTS)
+        self.tls_origin = tls_origin
+        """The TLS listener that asks for client certificates, when the server was started with one."""
 
     def __repr__(self) -> str:
         return f"OAuthTestServer(origin={self.origin!r})"
@@ -97,6 +112,18 @@ class OAuthTestServer:
     def revoke_all(self) -> None:
         """Reject every access token issued or seen so far; new ones still work."""
         self._call("POST", "/_test/revoke-all", {})
+
+    def grant_types(self) -> list[str]:
+        """The grant_type of every token request since the last reset, oldest first."""
+        return [request["grant_type"] for request in self.token_requests()]
+
+    def refresh_tokens(self) -> list[str]:
+        """Every refresh token the server issued since the last reset."""
+        return [grant["value"] for grant in self._call("GET", "/_test/refresh-tokens")]
+
+    def revoke_refresh_tokens(self) -> None:
+        """Refuse every refresh token issued so far with invalid_grant; new ones still work."""
+        self._call("POST", "/_test/revoke-refresh-tokens", {})
 
     def reject_all(self, enabled: bool) -> None:
         """While enabled, every protected API request gets 401 whatever its token."""
@@ -140,8 +167,12 @@ def _find_node() -> str:
     return node
 
 
-def start_oauth_server() -> OAuthTestServer:
-    """Start server.mjs and wait until it prints its origin."""
+def start_oauth_server(client_auth: Path | None = None) -> OAuthTestServer:
+    """Start server.mjs and wait until it prints its origin.
+
+    `client_auth` is the file of `support.client_auth.make_client_auth_material`: the server then
+    registers `CLIENT_AUTH_CLIENTS` and opens a TLS listener for mutual TLS.
+    """
     if not (TESTS_DIR / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
             f"{TESTS_DIR / 'node_modules'} is missing or incomplete: "
@@ -151,7 +182,7 @@ def start_oauth_server() -> OAuthTestServer:
     # stderr goes to a file, not a pipe, so a chatty server can never block.
     stderr_file = tempfile.NamedTemporaryFile(prefix="oauth-server-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [_find_node(), str(SERVER_SCRIPT), "--exit-on-stdin-close"],
+        [_find_node(), str(SERVER_SCRIPT), "--exit-on-stdin-close", *(["--client-auth", str(client_auth)] if client_auth else [])],
         cwd=TESTS_DIR,
         stdin=subprocess.PIPE,  # closed when we go away, so the server cannot outlive us
         stdout=subprocess.PIPE,
@@ -182,20 +213,28 @@ def start_oauth_server() -> OAuthTestServer:
     except queue.Empty:
         raise fail(f"printed nothing within {STARTUP_TIMEOUT:.0f} s") from None
     try:
-        origin = json.loads(first)["origin"]
+        ready = json.loads(first)
+        origin = ready["origin"]
     except (ValueError, KeyError, TypeError):
         raise fail(f"did not start: first stdout line was {first!r}") from None
-    return OAuthTestServer(process, origin, stderr_file)
+    return OAuthTestServer(process, origin, stderr_file, ready.get("tls_origin"))
+
+
+@contextlib.contextmanager
+def running_oauth_server(client_auth: Path | None = None) -> Iterator[OAuthTestServer]:
+    """A server (see `start_oauth_server`) that is stopped when the block ends."""
+    server = start_oauth_server(client_auth)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
 def oauth_server() -> Iterator[OAuthTestServer]:
     """One OAuth test server for the whole session."""
-    server = start_oauth_server()
-    try:
+    with running_oauth_server() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from ._environment import (
     read_client_credentials,
     read_setting,
 )
-from .models import OAuthScopeEnum
+from ._scopes import OAuthScopeEnum
 
 if TYPE_CHECKING:
     from .resources.items import AsyncItemsResource, ItemsResource
@@ -30,6 +30,8 @@ DEFAULT_BASE_URL: str | None = "http://127.0.0.1:8080/api/v1"
 """The API's first server in the spec."""
 SPEC_TOKEN_URL = "/oauth/token"
 """The `tokenUrl` of the spec's ClientCredentialsAuth scheme; a relative one is resolved against the base URL."""
+SPEC_REFRESH_URL: str | None = "/oauth/token"
+"""The `refreshUrl` of the spec's ClientCredentialsAuth scheme, resolved like the token URL; None when it names none."""
 ENVIRONMENT_PREFIX = "HTTPCCG_"
 
 
@@ -42,11 +44,15 @@ class Client:
         base_url: The API's base URL; by default the spec's first server.
         token_url: The OAuth 2.0 token endpoint; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
+        refresh_url: The endpoint of the refresh grant; by default
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.Client` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `close()`.
 
-    An operation uses the first of its security requirements that the client has credentials for.
+    An operation uses the first of its security requirements that the client has credentials for (and,
+    with fixed `o_auth_scopes`, whose scopes they include).
     """
 
     def __init__(
@@ -55,19 +61,28 @@ class Client:
         client_credentials_auth_credentials: ClientCredentialsAuthCredentials | None = None,
         base_url: str | None = None,
         token_url: str | None = None,
+        refresh_url: str | None = None,
         http_client: httpx2.Client | None = None,
     ) -> None:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.Client(timeout=_runtime.DEFAULT_TIMEOUT)
+        token_url = _runtime.resolve_token_url(
+            self.base_url,
+            token_url,
+            SPEC_TOKEN_URL,
+            argument="token_url",
+            credentials=client_credentials_auth_credentials,
+        )
         self.client_credentials_auth_manager = ClientCredentialsAuthManager(
             client_credentials_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                token_url,
-                SPEC_TOKEN_URL,
-                argument="token_url",
-                credentials=client_credentials_auth_credentials,
+                refresh_url,
+                SPEC_REFRESH_URL,
+                token_url=token_url,
+                spec_token_url=SPEC_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
@@ -141,11 +156,15 @@ class AsyncClient:
         base_url: The API's base URL; by default the spec's first server.
         token_url: The OAuth 2.0 token endpoint; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
+        refresh_url: The endpoint of the refresh grant; by default
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.AsyncClient` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `aclose()`.
 
-    An operation uses the first of its security requirements that the client has credentials for.
+    An operation uses the first of its security requirements that the client has credentials for (and,
+    with fixed `o_auth_scopes`, whose scopes they include).
     """
 
     def __init__(
@@ -154,19 +173,28 @@ class AsyncClient:
         client_credentials_auth_credentials: ClientCredentialsAuthCredentials | None = None,
         base_url: str | None = None,
         token_url: str | None = None,
+        refresh_url: str | None = None,
         http_client: httpx2.AsyncClient | None = None,
     ) -> None:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.AsyncClient(timeout=_runtime.DEFAULT_TIMEOUT)
+        token_url = _runtime.resolve_token_url(
+            self.base_url,
+            token_url,
+            SPEC_TOKEN_URL,
+            argument="token_url",
+            credentials=client_credentials_auth_credentials,
+        )
         self.client_credentials_auth_manager = AsyncClientCredentialsAuthManager(
             client_credentials_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                token_url,
-                SPEC_TOKEN_URL,
-                argument="token_url",
-                credentials=client_credentials_auth_credentials,
+                refresh_url,
+                SPEC_REFRESH_URL,
+                token_url=token_url,
+                spec_token_url=SPEC_TOKEN_URL,
             ),
             http_client=self._http_client,
         )

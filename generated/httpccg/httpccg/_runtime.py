@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import IO, Any, Generic, Literal, TypeAlias, TypeVar, cast
 from urllib.parse import quote, urljoin
 
@@ -87,7 +87,8 @@ class Endpoint(Generic[T]):
         path: The path template, relative to the base URL, with `{name}` placeholders.
         response_type: The type a successful response is read as; None when it has no content.
         security: The alternative security requirements, any one of which suffices, each the keys of
-            the security schemes it combines; empty when the operation needs no credentials.
+            the security schemes it combines with the OAuth scopes it needs of each; empty when the
+            operation needs no credentials.
         styles: The parameters sent in another style than their location's default, by location and name.
         errors: The type the body of each declared error status (`404`, `4XX`, `default`) is parsed as.
         body_format: How the request body is encoded.
@@ -99,13 +100,20 @@ class Endpoint(Generic[T]):
     method: str
     path: str
     response_type: Any
-    security: tuple[tuple[str, ...], ...] = ()
+    security: tuple[Mapping[str, Collection[str]], ...] = ()
     styles: Mapping[tuple[str, str], Style] = dataclasses.field(default_factory=dict)
     errors: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     body_format: BodyFormat = "json"
     content_type: str = "application/json"
     response_format: ResponseFormat = "json"
     accept: str = "application/json"
+
+    def __post_init__(self) -> None:
+        # Frozen sets keep their hash: the token cache looks a scope set up on every call.
+        security = tuple(
+            {key: frozenset(scopes) for key, scopes in each.items()} for each in self.security
+        )
+        object.__setattr__(self, "security", security)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -152,6 +160,26 @@ def resolve_token_url(
     if credentials is not None and credentials.o_auth_token_provider is None:
         raise ValueError(f"the spec names no token URL: create the client with {argument}=...")
     return None
+
+
+def resolve_refresh_url(
+    base_url: str,
+    refresh_url: str | None,
+    spec_refresh_url: str | None,
+    *,
+    token_url: str | None,
+    spec_token_url: str,
+) -> str | None:
+    """The refresh URL given; else the token URL in use when the spec names one URL for both, so that
+    a token URL given for another server takes the refresh grant along; else the spec's refreshUrl
+    resolved against the base URL; None without any."""
+    if refresh_url:
+        return refresh_url
+    if not spec_refresh_url:
+        return None
+    if spec_refresh_url == spec_token_url:
+        return token_url
+    return urljoin(base_url, spec_refresh_url)
 
 
 @functools.lru_cache(maxsize=None)
@@ -411,27 +439,56 @@ class Authentication(Generic[Manager]):
         self._static = {key: auth for key, auth in static.items() if auth is not None}
         self._arguments = arguments
 
-    def choose(self, security: tuple[tuple[str, ...], ...]) -> tuple[Any, ...]:
-        """What the first requirement the client has credentials for needs: an OAuth manager or static
-        credentials per scheme. A requirement of no scheme is used only when no other can be met.
+    def choose(self, endpoint: Endpoint[Any]) -> tuple[tuple[Any, Collection[str]], ...]:
+        """What the first requirement the client can meet needs: per scheme, an OAuth manager or static
+        credentials, with the scopes the requirement names. A requirement of no scheme is used only when
+        no other can be met; one needing a scope outside a manager's fixed `o_auth_scopes` cannot be.
 
         Raises:
-            ValueError: The client has no credentials for any requirement; the message names the
-                client arguments that would do.
+            ValueError: No requirement can be met; the message names the scopes `o_auth_scopes` lacks
+                or else the client arguments that would do. Nothing has been sent.
         """
+        security = endpoint.security
         for requirement in security:
-            if requirement and all(self._has(key) for key in requirement):
-                return tuple(self._managers.get(key) or self._static[key] for key in requirement)
-        if not security or () in security:
+            if requirement and all(
+                self._can_meet(key, scopes) for key, scopes in requirement.items()
+            ):
+                return tuple(
+                    (self._managers.get(key) or self._static[key], scopes)
+                    for key, scopes in requirement.items()
+                )
+        if not security or {} in security:
             return ()
-        options = " or ".join(
-            " and ".join(self._arguments[key] for key in requirement) for requirement in security
-        )
-        raise ValueError(f"this operation needs credentials: create the client with {options}")
+        raise ValueError(self._unmet(endpoint))
 
-    def _has(self, key: str) -> bool:
+    def _can_meet(self, key: str, scopes: Collection[str]) -> bool:
         manager = self._managers.get(key)
-        return manager.is_configured() if manager is not None else key in self._static
+        if manager is None:
+            return key in self._static
+        return manager.is_configured() and manager.permits(scopes)
+
+    def _unmet(self, endpoint: Endpoint[Any]) -> str:
+        configured = [
+            each for each in endpoint.security if all(self._can_meet(key, ()) for key in each)
+        ]
+        if not configured:
+            options = " or ".join(
+                " and ".join(self._arguments[key] for key in each) for each in endpoint.security
+            )
+            return f"this operation needs credentials: create the client with {options}"
+        lacking = {
+            scope
+            for each in configured
+            for key, scopes in each.items()
+            if key in self._managers
+            for scope in self._managers[key].unpermitted(scopes)
+        }
+        granting = ", ".join(map(repr, sorted(lacking)))
+        return (
+            f"{endpoint.method} {endpoint.path} needs an OAuth token granting {granting}, "
+            "which the client's o_auth_scopes leave out: add it to them, or leave o_auth_scopes out "
+            "so that each operation asks for the scopes it needs"
+        )
 
 
 def decode_response(endpoint: Endpoint[T], response: httpx2.Response) -> T:
@@ -523,12 +580,11 @@ class SyncRuntime:
     ) -> T:
         arguments = Arguments(path, query, headers, cookies, body, form, files)
         request = build_request(self._http_client, self._base_url, endpoint, arguments)
-        manager = _apply_static(
-            request, self._auth.choose(endpoint.security), ClientCredentialsAuthManager
-        )
-        if manager is None:
+        chosen = _apply_static(request, self._auth.choose(endpoint), ClientCredentialsAuthManager)
+        if chosen is None:
             return decode_response(endpoint, self._http_client.send(request))
-        token = manager.token()
+        manager, scopes = chosen
+        token = manager.token(scopes)
         response = self._http_client.send(_authorize(request, token))
         if response.status_code == 401 and manager.can_renew():
             _logger.debug(
@@ -536,7 +592,7 @@ class SyncRuntime:
             )
             response.close()
             manager.reject(token)
-            response = self._http_client.send(_authorize(request, manager.token()))
+            response = self._http_client.send(_authorize(request, manager.token(scopes)))
         return decode_response(endpoint, response)
 
 
@@ -567,12 +623,13 @@ class AsyncRuntime:
     ) -> T:
         arguments = Arguments(path, query, headers, cookies, body, form, files)
         request = build_request(self._http_client, self._base_url, endpoint, arguments)
-        manager = _apply_static(
-            request, self._auth.choose(endpoint.security), AsyncClientCredentialsAuthManager
+        chosen = _apply_static(
+            request, self._auth.choose(endpoint), AsyncClientCredentialsAuthManager
         )
-        if manager is None:
+        if chosen is None:
             return decode_response(endpoint, await self._http_client.send(request))
-        token = await manager.token()
+        manager, scopes = chosen
+        token = await manager.token(scopes)
         response = await self._http_client.send(_authorize(request, token))
         if response.status_code == 401 and manager.can_renew():
             _logger.debug(
@@ -580,16 +637,21 @@ class AsyncRuntime:
             )
             await response.aclose()
             manager.reject(token)
-            response = await self._http_client.send(_authorize(request, await manager.token()))
+            response = await self._http_client.send(
+                _authorize(request, await manager.token(scopes))
+            )
         return decode_response(endpoint, response)
 
 
 def _apply_static(
-    request: httpx2.Request, chosen: tuple[Any, ...], manager_type: type[Manager]
-) -> Manager | None:
-    """Add the chosen static credentials to the request; the OAuth manager among the chosen, if any."""
-    manager: Manager | None = None
-    for auth in chosen:
+    request: httpx2.Request,
+    chosen: tuple[tuple[Any, Collection[str]], ...],
+    manager_type: type[Manager],
+) -> tuple[Manager, Collection[str]] | None:
+    """Add the chosen static credentials to the request; the OAuth manager among the chosen, if any, with
+    the scopes the operation needs of it."""
+    manager: tuple[Manager, Collection[str]] | None = None
+    for auth, scopes in chosen:
         if isinstance(auth, manager_type):
-            manager = auth
+            manager = auth, scopes
     return manager

@@ -1,32 +1,47 @@
 """OAuth 2.0 client-credentials authentication: credentials, tokens, and the managers that keep them fresh.
 
 One manager belongs to each client. It fetches a token when an operation needs one, reuses it until it
-is about to expire, and fetches again. A token request that fails in a passing way (HTTP 429 or 5xx, a
-connection error, a timeout) is retried as its `TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token at
-the same moment share one acquisition. A failed acquisition is never remembered: the next call tries
-again. Secrets never appear in `repr`, in error messages or in log records.
+is about to expire, and fetches again. Without fixed `o_auth_scopes` each operation's token is asked for
+with the scopes its own security requirement names, and tokens are kept per scope set. A token request
+that fails in a passing way (HTTP 429 or 5xx, a connection error, a timeout) is retried as its
+`TokenRetryPolicy` allows; a refusal is not. Any number of threads (or asyncio tasks) that need a token
+for the same scopes at the same moment share one acquisition. A failed acquisition is never remembered:
+the next call tries again. When a token response carries a refresh token and the client has a refresh
+URL, renewal tries the refresh grant first and falls back to client credentials. Secrets (client secrets,
+private keys, client assertions, tokens) never appear in `repr`, in error messages, in log records or in
+token events.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
+import contextlib
+import contextvars
 import dataclasses
 import email.utils
+import functools
+import hashlib
+import importlib
 import inspect
 import logging
 import math
 import random
+import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from enum import Enum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 from urllib.parse import quote_plus
 
 import httpx2
 import pydantic
+
+if TYPE_CHECKING:
+    # Imported where the asynchronous manager waits: importing asyncio would add a tenth to the import of
+    # the package, and a blocking client never needs it.
+    import asyncio
 
 from ._exceptions import OAuthProviderError
 
@@ -38,12 +53,48 @@ DEFAULT_TOKEN_TIMEOUT = httpx2.Timeout(30.0)
 _DEFAULT_MARGIN_SHARE = 0.1
 _DEFAULT_MARGIN_CAP = 60.0
 _MAX_DESCRIPTION = 500
-_RESERVED_TOKEN_PARAMETERS = frozenset({"grant_type", "client_id", "client_secret", "scope"})
+_RESERVED_TOKEN_PARAMETERS = frozenset(
+    {
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+        "scope",
+    }
+)
 _REENTRY = (
     "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
 )
 
-ClientAuthentication = Literal["client_secret_basic", "client_secret_post"]
+ClientAuthentication = Literal[
+    "client_secret_basic",
+    "client_secret_post",
+    "private_key_jwt",
+    "tls_client_auth",
+    "self_signed_tls_client_auth",
+]
+"""How the client authenticates to the token endpoint, by the names of RFC 7591 (`token_endpoint_auth_method`)."""
+
+_CLIENT_AUTHENTICATIONS: tuple[str, ...] = get_args(ClientAuthentication)
+_SECRET_AUTHENTICATIONS = ("client_secret_basic", "client_secret_post")
+# Asymmetric algorithms only: HS256 and kin would be client_secret_jwt, signed with the secret.
+_ASSERTION_ALGORITHMS = (
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "EdDSA",
+)
+_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# Long enough for a slow network and some clock skew, short enough that a captured assertion is soon useless.
+_ASSERTION_LIFETIME = 60
+_JWT_EXTRA = "the private_key_jwt client authentication needs PyJWT: pip install 'warehouse[jwt]'"
 
 
 class OAuthToken(pydantic.BaseModel):
@@ -62,7 +113,8 @@ class OAuthToken(pydantic.BaseModel):
     expires_in: int | None = None
     """The token's lifetime in seconds, as stated by the server when it issued the token."""
     scope: str | None = None
-    """The granted scopes, space-separated, when the server stated them."""
+    """The granted scopes, space-separated, when the server stated them. A token without it is taken to
+    grant the scopes it was requested with; one you set yourself, to grant every scope."""
     expiry: int | None = None
     """When the token expires, in Unix epoch seconds (UTC); None when unknown."""
     refresh_token: str | None = pydantic.Field(default=None, repr=False)
@@ -90,10 +142,47 @@ TokenProvider = Callable[[OAuthToken | None, Any], OAuthToken | Awaitable[OAuthT
 """`(last_token, auth_manager) -> OAuthToken`: supplies tokens instead of the token endpoint.
 
 With `AsyncClient` it may be a coroutine function. `auth_manager.fetch_token()` fetches one from the
-token endpoint, so a provider can fall back to it."""
+token endpoint with the scopes being asked for, so a provider can fall back to it. `last_token` is the
+previous token asked for with the same scopes, even one the API refused; before the first, the token set
+by hand (`o_auth_token`) or None."""
 
 TokenUpdateCallback = Callable[[OAuthToken], None | Awaitable[None]]
 """`(token) -> None`: told about every new token, for example to store it."""
+
+TokenEventKind = Literal["fetched", "refreshed", "provided", "reused", "dropped", "retry", "failed"]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
+class TokenEvent:
+    """Something the auth manager did with a token, for metrics. It never holds a token or a secret.
+
+    Attributes:
+        kind: `fetched` (the client-credentials grant issued a token), `refreshed` (the refresh grant
+            did), `provided` (the `o_auth_token_provider` supplied one), `reused` (a request used the
+            cached token), `dropped` (the API refused the token with HTTP 401), `retry` (a token request
+            failed in a passing way and is tried again) or `failed` (a token request, or the provider,
+            failed for good).
+        reason: Why, in words: what made a new token needed (`no token yet`, `expired`, `refused by the
+            API with HTTP 401`), or what failed (`HTTP 400 invalid_grant`, `ConnectTimeout`).
+        scopes: The token's granted scopes; empty when unknown.
+        expires_in: Seconds from now until the token expires; None when unknown or without a token.
+        token_id: A short fingerprint of the token (8 hex digits of its SHA-256) to tell tokens apart;
+            None without a token.
+        attempts: The token requests made so far by this acquisition; 0 when none was made.
+        duration: Seconds the token requests took, backoff included; 0.0 when none was made.
+    """
+
+    kind: TokenEventKind
+    reason: str
+    scopes: tuple[str, ...] = ()
+    expires_in: int | None = None
+    token_id: str | None = None
+    attempts: int = 0
+    duration: float = 0.0
+
+
+TokenEventHook = Callable[[TokenEvent], None]
+"""`(event) -> None`: told about every `TokenEvent`; called on the request path, so it should be quick."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -144,6 +233,15 @@ class _RetrySchedule:
         self._attempts = 1
         self._started = time.monotonic()
 
+    @property
+    def attempts(self) -> int:
+        """The attempts made or under way."""
+        return self._attempts
+
+    def elapsed(self) -> float:
+        """Seconds since the first attempt began."""
+        return time.monotonic() - self._started
+
     def delay_after(self, response: httpx2.Response | None) -> float | None:
         """Seconds to wait before the next attempt, or None when the last failure is final.
 
@@ -170,9 +268,12 @@ class ClientCredentialsAuthCredentials:
 
     Attributes:
         o_auth_client_id: The OAuth 2.0 client ID.
-        o_auth_client_secret: The OAuth 2.0 client secret.
-        o_auth_scopes: The scopes to request (`OAuthScopeEnum` members or scope strings); None requests
-            the server's default scopes.
+        o_auth_client_secret: The OAuth 2.0 client secret; needed by `client_secret_basic` and
+            `client_secret_post` only.
+        o_auth_scopes: The scopes to request for every operation (`OAuthScopeEnum` members or scope
+            strings); an operation needing a scope outside them raises `ValueError` before sending. None
+            (or empty): each operation's token is requested with the scopes its own security
+            requirement names, none at all asking for the server's default scopes.
         o_auth_token: A token to start from, such as one stored earlier; used while it is fresh.
         o_auth_token_provider: Supplies tokens instead of the token endpoint; called when there is no
             fresh token, with the last token (or None) and the auth manager.
@@ -181,29 +282,48 @@ class ClientCredentialsAuthCredentials:
         o_auth_clock_skew: Seconds before its expiry at which a token counts as expired. None uses
             a tenth of the token's lifetime, at most 60 seconds.
         o_auth_client_authentication: How the client authenticates to the token endpoint:
-            `client_secret_basic` (HTTP Basic, the default) or `client_secret_post` (form fields).
+            `client_secret_basic` (the secret in HTTP Basic), `client_secret_post` (the secret in form
+            fields), `private_key_jwt` (a JWT signed with `o_auth_private_key`, RFC 7523) or, with an
+            HTTP client that presents a client certificate, `tls_client_auth` or
+            `self_signed_tls_client_auth` (RFC 8705). The default is `client_secret_basic`.
+        o_auth_private_key: The private key that signs the client assertions of `private_key_jwt`: PEM
+            text or bytes, or a private key object of the `cryptography` package.
+        o_auth_private_key_id: The key's ID, sent as the assertion's `kid` header so that the server
+            can pick the public key; None sends none.
+        o_auth_signing_algorithm: The JWS algorithm of the client assertions: `RS256` (the default),
+            `RS384`, `RS512`, `PS256`, `PS384`, `PS512`, `ES256`, `ES384`, `ES512` or `EdDSA`.
         o_auth_token_parameters: More parameters of every token request, such as `audience` or
             `resource` (RFC 8707); a sequence value sends the parameter once per item. `grant_type`,
-            `client_id`, `client_secret` and `scope` are set by the manager and refused here.
+            `client_id`, `client_secret`, `client_assertion`, `client_assertion_type` and `scope` are
+            set by the manager and refused here.
         o_auth_retry: How token requests that failed in a passing way are retried; see
             `TokenRetryPolicy` for the defaults.
+        o_auth_on_token_event: Told about every `TokenEvent` (a token fetched, refreshed, provided,
+            reused, dropped, a retry, a failure), for metrics. An exception it raises is logged.
     """
 
     o_auth_client_id: str
-    o_auth_client_secret: str = dataclasses.field(repr=False)
+    o_auth_client_secret: str | None = dataclasses.field(default=None, repr=False)
     o_auth_scopes: Sequence[str] | None = None
     o_auth_token: OAuthToken | None = dataclasses.field(default=None, repr=False)
     o_auth_token_provider: TokenProvider | None = None
     o_auth_on_token_update: TokenUpdateCallback | None = None
     o_auth_clock_skew: float | None = None
     o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
+    o_auth_private_key: str | bytes | Any | None = dataclasses.field(default=None, repr=False)
+    o_auth_private_key_id: str | None = dataclasses.field(default=None, repr=False)
+    o_auth_signing_algorithm: str = dataclasses.field(default="RS256", repr=False)
     o_auth_token_parameters: Mapping[str, str | Sequence[str]] | None = None
     o_auth_retry: TokenRetryPolicy = TokenRetryPolicy()
+    o_auth_on_token_event: TokenEventHook | None = None
+    _assertion_signer: _AssertionSigner | None = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
             raise ValueError("o_auth_client_id must be a non-empty string")
-        if not isinstance(self.o_auth_client_secret, str):
+        if self.o_auth_client_secret is not None and not isinstance(self.o_auth_client_secret, str):
             raise TypeError("o_auth_client_secret must be a string")
         if isinstance(self.o_auth_scopes, str):
             raise TypeError("o_auth_scopes must be a list of scopes, not a single string")
@@ -212,31 +332,129 @@ class ClientCredentialsAuthCredentials:
             isinstance(skew, bool) or not isinstance(skew, (int, float)) or skew < 0
         ):
             raise ValueError("o_auth_clock_skew must be a number of seconds, zero or more")
-        if self.o_auth_client_authentication not in ("client_secret_basic", "client_secret_post"):
+        method = self.o_auth_client_authentication
+        if method not in _CLIENT_AUTHENTICATIONS:
             raise ValueError(
-                "o_auth_client_authentication must be 'client_secret_basic' or 'client_secret_post'"
+                f"o_auth_client_authentication must be one of {', '.join(map(repr, _CLIENT_AUTHENTICATIONS))}"
             )
+        if method in _SECRET_AUTHENTICATIONS and self.o_auth_client_secret is None:
+            raise ValueError(
+                f"o_auth_client_secret is required with {method} client authentication"
+            )
+        if method == "private_key_jwt":
+            # Checked and loaded now, not at the first token request, so that a bad key fails early.
+            object.__setattr__(self, "_assertion_signer", _AssertionSigner(self))
         if not isinstance(self.o_auth_retry, TokenRetryPolicy):
             raise TypeError("o_auth_retry must be a TokenRetryPolicy")
+        if self.o_auth_on_token_event is not None and not callable(self.o_auth_on_token_event):
+            raise TypeError("o_auth_on_token_event must be callable")
         _check_token_parameters(self.o_auth_token_parameters)
 
     def scope_parameter(self) -> str | None:
         """The `scope` parameter of a token request: the scopes space-separated, or None."""
         if not self.o_auth_scopes:
             return None
-        return " ".join(
-            scope.value if isinstance(scope, Enum) else scope for scope in self.o_auth_scopes
-        )
+        return " ".join(map(_scope_name, self.o_auth_scopes))
 
-    def token_form(self) -> dict[str, str | list[str]]:
-        """The form fields of a token request, client authentication aside."""
+    def authenticate(
+        self, form: dict[str, str | list[str]], headers: dict[str, str], token_url: str
+    ) -> None:
+        """Add the client authentication to a token request's form fields and headers."""
+        method = self.o_auth_client_authentication
+        if method == "client_secret_basic":
+            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
+            pair = (
+                f"{quote_plus(self.o_auth_client_id)}:{quote_plus(self.o_auth_client_secret or '')}"
+            )
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+            return
+        form["client_id"] = self.o_auth_client_id
+        if method == "client_secret_post":
+            form["client_secret"] = self.o_auth_client_secret or ""
+        elif self._assertion_signer is not None:
+            form["client_assertion_type"] = _ASSERTION_TYPE
+            form["client_assertion"] = self._assertion_signer.sign(self.o_auth_client_id, token_url)
+        # With mutual TLS the HTTP client's certificate authenticates the client (RFC 8705 section 2):
+        # the form carries only client_id.
+
+    def token_form(self, scope: str | None) -> dict[str, str | list[str]]:
+        """The form fields of a token request asking for `scope` (None: no scope parameter), client
+        authentication aside."""
         form: dict[str, str | list[str]] = {"grant_type": "client_credentials"}
         for name, value in (self.o_auth_token_parameters or {}).items():
             form[name] = value if isinstance(value, str) else list(value)
-        scope = self.scope_parameter()
         if scope is not None:
             form["scope"] = scope
         return form
+
+
+def _scope_name(scope: str) -> str:
+    return scope.value if isinstance(scope, Enum) else scope
+
+
+def _scope_set(scopes: Iterable[str]) -> frozenset[str]:
+    return scopes if type(scopes) is frozenset else frozenset(map(_scope_name, scopes))
+
+
+class _AssertionSigner:
+    """Signs the client assertions of `private_key_jwt` (RFC 7523 section 2.2): a new JWT for every token
+    request, retries included, since a server may refuse an assertion it has seen before."""
+
+    def __init__(self, credentials: ClientCredentialsAuthCredentials) -> None:
+        algorithm = credentials.o_auth_signing_algorithm
+        if algorithm not in _ASSERTION_ALGORITHMS:
+            raise ValueError(
+                f"o_auth_signing_algorithm must be one of {', '.join(_ASSERTION_ALGORITHMS)}"
+            )
+        key_id = credentials.o_auth_private_key_id
+        if key_id is not None and (not isinstance(key_id, str) or not key_id):
+            raise ValueError("o_auth_private_key_id must be a non-empty string")
+        if credentials.o_auth_private_key is None:
+            raise ValueError(
+                "o_auth_private_key is required with private_key_jwt client authentication"
+            )
+        self._jwt = _jwt_library()
+        self._algorithm = algorithm
+        self._headers = {"kid": key_id} if key_id else None
+        try:
+            key = self._jwt.get_algorithm_by_name(algorithm).prepare_key(
+                credentials.o_auth_private_key
+            )
+        except (self._jwt.PyJWTError, ValueError, TypeError):
+            key = None
+        if not callable(getattr(key, "sign", None)):
+            # Raised without the cause: parsers' messages may quote what they were given.
+            raise ValueError(f"o_auth_private_key is not a private key for {algorithm}")
+        self._key = key
+
+    def sign(self, client_id: str, audience: str) -> str:
+        """A client assertion for one token request; `audience` is the token endpoint's URL."""
+        now = int(time.time())
+        claims = {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": audience,
+            "jti": secrets.token_urlsafe(24),
+            "iat": now,
+            "exp": now + _ASSERTION_LIFETIME,
+        }
+        assertion: str = self._jwt.encode(
+            claims, self._key, algorithm=self._algorithm, headers=self._headers
+        )
+        return assertion
+
+
+def _jwt_library() -> Any:
+    """PyJWT, an optional dependency: imported only by the clients that sign client assertions."""
+    try:
+        # Imported by name, so that type checkers do not need PyJWT either.
+        library = importlib.import_module("jwt")
+        algorithms = importlib.import_module("jwt.algorithms")
+    except ImportError:
+        raise ImportError(_JWT_EXTRA) from None
+    if not algorithms.has_crypto:
+        raise ImportError(_JWT_EXTRA)
+    return library
 
 
 def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None) -> None:
@@ -259,32 +477,123 @@ def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None
             )
 
 
+_ACQUIRING: contextvars.ContextVar[tuple[object, frozenset[str]] | None] = contextvars.ContextVar(
+    "_ACQUIRING", default=None
+)
+"""The manager and scope set of the acquisition the current thread or task runs, so that a provider's
+`fetch_token()` asks for those scopes and its asking the manager for a token is caught."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Cached:
+    """A token the manager holds: the scopes it was asked for (None when it was set by hand), those it
+    grants (None: every scope), and until when it counts as fresh."""
+
+    token: OAuthToken
+    requested: frozenset[str] | None
+    granted: frozenset[str] | None
+    fresh_until: float
+
+    def serves(self, needs: frozenset[str], request: frozenset[str], now: float) -> bool:
+        # A token asked for with the same scopes serves whatever the server granted: asking again would
+        # get the same answer.
+        if now >= self.fresh_until:
+            return False
+        return self.requested == request or self.granted is None or self.granted >= needs
+
+
 class _TokenState:
-    """What the sync and async managers share: the cached token, its freshness, the token request and
-    the reading of the token response. The managers add only I/O and their kind of waiting."""
+    """What the sync and async managers share: the cached tokens, their freshness, the token request and
+    the reading of the token response. The managers add only I/O and their kind of waiting.
+
+    Tokens are held by the scope sets they serve: the scopes an operation needs map to the token last
+    used for them, a token asked for with some scopes is held under those, and one set by hand under the
+    scopes it states. The keys are the scope sets of the spec's security requirements, `o_auth_scopes`
+    and those passed to `token()`: the cache grows with the spec, not with the number of calls.
+    """
 
     def __init__(
-        self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None
+        self,
+        credentials: ClientCredentialsAuthCredentials | None,
+        token_url: str | None,
+        refresh_url: str | None,
     ) -> None:
         self._credentials = credentials
         self._token_url = token_url
-        self._last = credentials.o_auth_token if credentials else None
-        self._usable = self._last
+        self._refresh_url = refresh_url
+        self._on_event = credentials.o_auth_on_token_event if credentials else None
+        scopes = credentials.o_auth_scopes if credentials else None
+        self._fixed = _scope_set(scopes) if scopes else None
+        self._tokens: dict[frozenset[str], _Cached] = {}
+        # The newest token asked for with each scope set, refused or not, for the provider.
+        self._latest: dict[frozenset[str], OAuthToken] = {}
+        self._last: OAuthToken | None = None
+        self._given: OAuthToken | None = None
+        self.o_auth_token = credentials.o_auth_token if credentials else None
 
     @property
     def o_auth_token(self) -> OAuthToken | None:
-        """The token in use, or None before the first one. Set it to use a token of your own."""
+        """The newest token, whatever its scopes, or None before the first one.
+
+        Setting a token of your own replaces every token the manager holds. It is used for each operation
+        whose scopes its `scope` states, or for every operation when it states none, while it is fresh.
+        """
         return self._last
 
     @o_auth_token.setter
     def o_auth_token(self, token: OAuthToken | None) -> None:
-        self._last = self._usable = token
+        self._last = self._given = token
+        self._tokens.clear()
+        self._latest.clear()
+        if token is not None:
+            granted = None if token.scope is None else frozenset(token.scope.split())
+            self._tokens[granted or frozenset()] = _Cached(
+                token, None, granted, self._fresh_until(token)
+            )
 
-    def _fresh_token(self) -> OAuthToken | None:
-        token = self._usable
-        if token is None or token.expiry is None:
-            return token
-        return token if time.time() < token.expiry - self._margin(token) else None
+    def permits(self, scopes: Collection[str]) -> bool:
+        """Whether an operation needing `scopes` may be called: always, unless `o_auth_scopes` leaves one out."""
+        return self._fixed is None or self._fixed.issuperset(scopes)
+
+    def unpermitted(self, scopes: Collection[str]) -> frozenset[str]:
+        """The scopes among `scopes` that `o_auth_scopes` leaves out."""
+        return frozenset() if self._fixed is None else frozenset(scopes) - self._fixed
+
+    def _fresh(self, needs: frozenset[str]) -> OAuthToken | None:
+        cached = self._tokens.get(needs)
+        return cached.token if cached is not None and time.time() < cached.fresh_until else None
+
+    def _reusable(self, needs: frozenset[str], request: frozenset[str]) -> OAuthToken | None:
+        """A fresh token that serves `needs`, remembered for them; None when one must be acquired."""
+        now = time.time()
+        # A copy: another thread may add a token meanwhile.
+        found = next(
+            (
+                cached
+                for cached in list(self._tokens.values())
+                if cached.serves(needs, request, now)
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        self._tokens[needs] = found
+        return found.token
+
+    def _request_for(self, needs: frozenset[str]) -> frozenset[str]:
+        """The scopes a token for an operation needing `needs` is asked for."""
+        return needs if self._fixed is None else self._fixed
+
+    def _refuse_reentry(self) -> None:
+        acquiring = _ACQUIRING.get()
+        if acquiring is not None and acquiring[0] is self:
+            raise RuntimeError(_REENTRY)
+
+    def _previous(self, request: frozenset[str]) -> OAuthToken | None:
+        return self._latest.get(request, self._given)
+
+    def _fresh_until(self, token: OAuthToken) -> float:
+        return math.inf if token.expiry is None else token.expiry - self._margin(token)
 
     def _margin(self, token: OAuthToken) -> float:
         skew = self._credentials.o_auth_clock_skew if self._credentials else None
@@ -303,14 +612,27 @@ class _TokenState:
         return self._credentials is not None or self._last is not None
 
     def _drop(self, token: OAuthToken) -> None:
-        if self._usable is token:
-            self._usable = None
+        for needs, cached in list(self._tokens.items()):
+            if cached.token is token:
+                self._tokens.pop(needs, None)
 
-    def _keep(self, token: OAuthToken) -> None:
-        self._last = self._usable = token
+    def _keep(self, token: OAuthToken, request: frozenset[str]) -> None:
+        granted = request if token.scope is None else frozenset(token.scope.split())
+        self._tokens[request] = _Cached(token, request, granted, self._fresh_until(token))
+        self._latest[request] = self._last = token
         _logger.debug(
             "using a new OAuth token (expires in %s s, scope %r)", token.expires_in, token.scope
         )
+
+    def _scope_parameter(self, scopes: Iterable[str] | None) -> str | None:
+        """The `scope` of a token request for `scopes`; by default those being acquired, else `o_auth_scopes`."""
+        if scopes is None:
+            acquiring = _ACQUIRING.get()
+            scopes = acquiring[1] if acquiring is not None and acquiring[0] is self else self._fixed
+        wanted = _scope_set(scopes or ())
+        if wanted == self._fixed:
+            return self._require_credentials().scope_parameter()  # in the order given
+        return " ".join(sorted(wanted)) or None
 
     def _require_credentials(self) -> ClientCredentialsAuthCredentials:
         if self._credentials is None:
@@ -320,29 +642,36 @@ class _TokenState:
         return self._credentials
 
     def _build_token_request(
-        self, http_client: httpx2.Client | httpx2.AsyncClient
+        self,
+        http_client: httpx2.Client | httpx2.AsyncClient,
+        scope: str | None,
+        refresh_token: str | None = None,
     ) -> httpx2.Request:
+        """A client-credentials token request, or a refresh-grant one when `refresh_token` is given."""
         credentials = self._require_credentials()
-        if not self._token_url:
+        url = self._token_url
+        form = credentials.token_form(scope)
+        if refresh_token is not None and self._refresh_url:
+            # RFC 6749 section 6: without a scope the new token has the scope of the one refreshed.
+            url, form = self._refresh_url, {
+                "grant_type": "refresh_token",
+                "refresh_token": refresh_token,
+            }
+        if not url:
             raise ValueError("the spec names no token URL: create the client with one")
-        form = credentials.token_form()
         headers = {"Accept": "application/json"}
-        if credentials.o_auth_client_authentication == "client_secret_post":
-            form["client_id"] = credentials.o_auth_client_id
-            form["client_secret"] = credentials.o_auth_client_secret
-        else:
-            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
-            pair = f"{quote_plus(credentials.o_auth_client_id)}:{quote_plus(credentials.o_auth_client_secret)}"
-            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+        credentials.authenticate(form, headers, url)
         timeout = http_client.timeout
         if timeout.read is None or timeout.connect is None:
             timeout = DEFAULT_TOKEN_TIMEOUT
         _logger.debug(
-            "requesting an OAuth token from %s (scope %r)", self._token_url, form.get("scope")
+            "requesting an OAuth token from %s (%s grant, scope %r, client authentication %s)",
+            url,
+            form["grant_type"],
+            form.get("scope"),
+            credentials.o_auth_client_authentication,
         )
-        return http_client.build_request(
-            "POST", self._token_url, data=form, headers=headers, timeout=timeout
-        )
+        return http_client.build_request("POST", url, data=form, headers=headers, timeout=timeout)
 
     @staticmethod
     def _read_token_response(response: httpx2.Response, requested_at: float) -> OAuthToken:
@@ -385,6 +714,111 @@ class _TokenState:
     def _retry_schedule(self) -> _RetrySchedule:
         return _RetrySchedule(self._require_credentials().o_auth_retry)
 
+    def _retry_delay(
+        self,
+        schedule: _RetrySchedule,
+        response: httpx2.Response | None,
+        error: Exception | None = None,
+    ) -> float | None:
+        """The wait before the next attempt after a failed or final one; None when there is none."""
+        delay = schedule.delay_after(response)
+        failure = f"HTTP {response.status_code}" if response is not None else type(error).__name__
+        if delay is not None:
+            retry = f"{failure}; retrying in {delay:.2f} s"
+            self._tell("retry", retry, attempts=schedule.attempts - 1, duration=schedule.elapsed())
+        elif response is None:
+            self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
+        return delay
+
+    def _issued(
+        self,
+        schedule: _RetrySchedule,
+        response: httpx2.Response,
+        requested_at: float,
+        reason: str,
+        refresh_token: str | None,
+    ) -> OAuthToken:
+        """The token of a final answer, told about as fetched or refreshed; a refusal is told as failed."""
+        try:
+            token = self._read_token_response(response, requested_at)
+        except OAuthProviderError as error:
+            failure = f"HTTP {error.status_code}" + (f" {error.error}" if error.error else "")
+            self._tell("failed", failure, attempts=schedule.attempts, duration=schedule.elapsed())
+            raise
+        if refresh_token is not None and token.refresh_token is None:
+            token.refresh_token = refresh_token  # RFC 6749 section 6: the old one stays valid
+        kind: TokenEventKind = "refreshed" if refresh_token is not None else "fetched"
+        self._tell(kind, reason, token, attempts=schedule.attempts, duration=schedule.elapsed())
+        return token
+
+    def _need(self, request: frozenset[str]) -> str:
+        """Why a new token for `request` is needed, for logs and events."""
+        previous = self._previous(request)
+        if previous is None:
+            return "no token yet"
+        cached = self._tokens.get(request)
+        if cached is None or cached.token is not previous:
+            return "refused by the API with HTTP 401"
+        return "expired"
+
+    def _refresh_token(self, request: frozenset[str]) -> str | None:
+        """The refresh token to renew `request`'s token with, when the server issued one and there is a
+        refresh URL."""
+        previous = self._previous(request)
+        if self._refresh_url is None or previous is None:
+            return None
+        return previous.refresh_token
+
+    def _refresh_failed(self, reason: str, error: Exception) -> str:
+        _logger.debug(
+            "the refresh grant failed (%s); falling back to the client-credentials grant",
+            type(error).__name__,
+        )
+        return f"{reason}; the refresh grant failed"
+
+    @contextlib.contextmanager
+    def _telling_provider_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:
+            self._tell("failed", f"o_auth_token_provider raised {type(error).__name__}")
+            raise
+
+    def _reused(self, token: OAuthToken) -> None:
+        # Called on every request: the caller checks first that someone listens.
+        self._tell("reused", "still fresh", token)
+
+    def _tell(
+        self,
+        kind: TokenEventKind,
+        reason: str,
+        token: OAuthToken | None = None,
+        *,
+        attempts: int = 0,
+        duration: float = 0.0,
+    ) -> None:
+        """Log an event at DEBUG and hand it to `o_auth_on_token_event`; never raises."""
+        hook = self._on_event
+        if hook is None and not _logger.isEnabledFor(logging.DEBUG):
+            return
+        expiry = token.expiry if token is not None else None
+        event = TokenEvent(
+            kind=kind,
+            reason=reason,
+            scopes=tuple(token.scope.split()) if token is not None and token.scope else (),
+            expires_in=None if expiry is None else max(0, int(expiry - time.time())),
+            token_id=_fingerprint(token.access_token) if token is not None else None,
+            attempts=attempts,
+            duration=duration,
+        )
+        if _logger.isEnabledFor(logging.DEBUG):
+            _logger.debug("OAuth token %s: %s%s", kind, reason, _details(event))
+        if hook is not None:
+            try:
+                hook(event)
+            except Exception:
+                _logger.warning("o_auth_on_token_event raised; the event is skipped", exc_info=True)
+
     def _token_provider(self) -> TokenProvider | None:
         return self._credentials.o_auth_token_provider if self._credentials else None
 
@@ -400,60 +834,80 @@ class ClientCredentialsAuthManager(_TokenState):
         credentials: ClientCredentialsAuthCredentials | None,
         *,
         token_url: str | None,
+        refresh_url: str | None = None,
         http_client: httpx2.Client,
     ) -> None:
-        super().__init__(credentials, token_url)
+        super().__init__(credentials, token_url, refresh_url)
         self._http_client = http_client
         self._lock = threading.Lock()
-        self._acquisition: Future[OAuthToken] | None = None
-        self._acquiring_thread: int | None = None
+        self._acquisitions: dict[frozenset[str], Future[OAuthToken]] = {}
 
-    def fetch_token(self) -> OAuthToken:
+    def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
         Passing failures are retried as the credentials' `o_auth_retry` allows.
+
+        Args:
+            scopes: The scopes to ask for. By default, within an `o_auth_token_provider`, those of the
+                token being acquired; elsewhere `o_auth_scopes`, or none (the server's default).
 
         Raises:
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
+        return self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+
+    def _fetch(
+        self, scope: str | None, reason: str, refresh_token: str | None = None
+    ) -> OAuthToken:
         schedule = self._retry_schedule()
         while True:
-            request = self._build_token_request(self._http_client)
+            request = self._build_token_request(self._http_client, scope, refresh_token)
             requested_at = time.time()
             try:
                 response = self._http_client.send(request)
             except httpx2.TransportError as error:
-                delay = schedule.delay_after(None)
+                delay = self._retry_delay(schedule, None, error)
                 if delay is None:
                     raise
-                _log_retry(delay, type(error).__name__)
             else:
-                delay = schedule.delay_after(response)
+                delay = self._retry_delay(schedule, response)
                 if delay is None:
-                    return self._read_token_response(response, requested_at)
-                _log_retry(delay, f"HTTP {response.status_code}")
+                    return self._issued(schedule, response, requested_at, reason, refresh_token)
             time.sleep(delay)
 
-    def token(self) -> OAuthToken:
-        """A fresh token: the cached one, or a new one shared by every thread that asked meanwhile."""
-        token = self._fresh_token()
+    def _renew(self, request: frozenset[str], reason: str) -> OAuthToken:
+        refresh_token = self._refresh_token(request)
+        if refresh_token is not None:
+            try:
+                return self._fetch(None, reason, refresh_token)
+            except (OAuthProviderError, httpx2.TransportError) as error:
+                reason = self._refresh_failed(reason, error)
+        return self._fetch(self._scope_parameter(request), reason)
+
+    def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
+        """A fresh token for an operation needing `scopes`: a cached one that serves them, or a new one
+        shared by every thread that asked for the same scopes meanwhile."""
+        needs = _scope_set(scopes)
+        token = self._fresh(needs)
         if token is not None:
+            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+                self._reused(token)
             return token
+        request = self._request_for(needs)
         with self._lock:
-            token = self._fresh_token()
+            token = self._reusable(needs, request)
             if token is not None:
                 return token
-            pending = self._acquisition
+            self._refuse_reentry()
+            pending = self._acquisitions.get(request)
             if pending is None:
                 acquisition: Future[OAuthToken] = Future()
-                self._acquisition, self._acquiring_thread = acquisition, threading.get_ident()
-            elif self._acquiring_thread == threading.get_ident():
-                raise RuntimeError(_REENTRY)
+                self._acquisitions[request] = acquisition
         if pending is not None:
             return pending.result()
         try:
-            token = self._acquire()
+            token = self._acquire(request)
         except BaseException as error:
             acquisition.set_exception(error)
             raise
@@ -462,27 +916,34 @@ class ClientCredentialsAuthManager(_TokenState):
             return token
         finally:
             with self._lock:
-                self._acquisition = None
-                self._acquiring_thread = None
+                del self._acquisitions[request]
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         with self._lock:
             self._drop(token)
+        self._tell("dropped", "refused by the API with HTTP 401", token)
 
-    def _acquire(self) -> OAuthToken:
-        provider = self._token_provider()
-        if provider is None:
-            token = self.fetch_token()
-        else:
-            provided = provider(self._last, self)
-            if inspect.isawaitable(provided):
-                _close(provided)
-                raise TypeError(
-                    "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
-                )
-            token = _check_provided(provided)
-        self._keep(token)
+    def _acquire(self, request: frozenset[str]) -> OAuthToken:
+        reason = self._need(request)
+        acquiring = _ACQUIRING.set((self, request))
+        try:
+            provider = self._token_provider()
+            if provider is None:
+                token = self._renew(request, reason)
+            else:
+                with self._telling_provider_failure():
+                    provided = provider(self._previous(request), self)
+                if inspect.isawaitable(provided):
+                    _close(provided)
+                    raise TypeError(
+                        "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
+                    )
+                token = _check_provided(provided)
+                self._tell("provided", reason, token)
+        finally:
+            _ACQUIRING.reset(acquiring)
+        self._keep(token, request)
         callback = self._token_update_callback()
         if callback is not None:
             try:
@@ -506,76 +967,117 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         credentials: ClientCredentialsAuthCredentials | None,
         *,
         token_url: str | None,
+        refresh_url: str | None = None,
         http_client: httpx2.AsyncClient,
     ) -> None:
-        super().__init__(credentials, token_url)
+        super().__init__(credentials, token_url, refresh_url)
         self._http_client = http_client
-        self._acquisition: asyncio.Task[OAuthToken] | None = None
+        self._acquisitions: dict[frozenset[str], asyncio.Task[OAuthToken]] = {}
 
-    async def fetch_token(self) -> OAuthToken:
+    async def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
         Passing failures are retried as the credentials' `o_auth_retry` allows.
+
+        Args:
+            scopes: The scopes to ask for. By default, within an `o_auth_token_provider`, those of the
+                token being acquired; elsewhere `o_auth_scopes`, or none (the server's default).
 
         Raises:
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
+        return await self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+
+    async def _fetch(
+        self, scope: str | None, reason: str, refresh_token: str | None = None
+    ) -> OAuthToken:
         schedule = self._retry_schedule()
         while True:
-            request = self._build_token_request(self._http_client)
+            request = self._build_token_request(self._http_client, scope, refresh_token)
             requested_at = time.time()
             try:
                 response = await self._http_client.send(request)
             except httpx2.TransportError as error:
-                delay = schedule.delay_after(None)
+                delay = self._retry_delay(schedule, None, error)
                 if delay is None:
                     raise
-                _log_retry(delay, type(error).__name__)
             else:
-                delay = schedule.delay_after(response)
+                delay = self._retry_delay(schedule, response)
                 if delay is None:
-                    return self._read_token_response(response, requested_at)
-                _log_retry(delay, f"HTTP {response.status_code}")
+                    return self._issued(schedule, response, requested_at, reason, refresh_token)
+            import asyncio
+
             await asyncio.sleep(delay)
 
-    async def token(self) -> OAuthToken:
-        """A fresh token: the cached one, or a new one shared by every task that asked meanwhile."""
-        token = self._fresh_token()
+    async def _renew(self, request: frozenset[str], reason: str) -> OAuthToken:
+        refresh_token = self._refresh_token(request)
+        if refresh_token is not None:
+            try:
+                return await self._fetch(None, reason, refresh_token)
+            except (OAuthProviderError, httpx2.TransportError) as error:
+                reason = self._refresh_failed(reason, error)
+        return await self._fetch(self._scope_parameter(request), reason)
+
+    async def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
+        """A fresh token for an operation needing `scopes`: a cached one that serves them, or a new one
+        shared by every task that asked for the same scopes meanwhile."""
+        needs = _scope_set(scopes)
+        token = self._fresh(needs)
+        if token is not None:
+            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+                self._reused(token)
+            return token
+        import asyncio
+
+        request = self._request_for(needs)
+        token = self._reusable(needs, request)
         if token is not None:
             return token
-        acquisition = self._acquisition
-        if acquisition is not None and acquisition is asyncio.current_task():
-            raise RuntimeError(_REENTRY)
+        self._refuse_reentry()
+        acquisition = self._acquisitions.get(request)
         if (
             acquisition is None
             or acquisition.done()
             or acquisition.get_loop() is not asyncio.get_running_loop()
         ):
             # A task of its own, so that a caller being cancelled does not cancel the others' token.
-            acquisition = self._acquisition = asyncio.ensure_future(self._acquire())
-            acquisition.add_done_callback(self._acquisition_done)
+            acquisition = self._acquisitions[request] = asyncio.ensure_future(
+                self._acquire(request)
+            )
+            acquisition.add_done_callback(functools.partial(self._acquisition_done, request))
         return await asyncio.shield(acquisition)
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         self._drop(token)
+        self._tell("dropped", "refused by the API with HTTP 401", token)
 
-    def _acquisition_done(self, acquisition: asyncio.Task[OAuthToken]) -> None:
-        if self._acquisition is acquisition:
-            self._acquisition = None
+    def _acquisition_done(
+        self, request: frozenset[str], acquisition: asyncio.Task[OAuthToken]
+    ) -> None:
+        if self._acquisitions.get(request) is acquisition:
+            del self._acquisitions[request]
         # Every waiter may have been cancelled; the failure must not be reported as never retrieved.
         if not acquisition.cancelled():
             acquisition.exception()
 
-    async def _acquire(self) -> OAuthToken:
+    async def _acquire(self, request: frozenset[str]) -> OAuthToken:
+        # The task runs in a copy of its creator's context: this setting stays within it.
+        reason = self._need(request)
+        _ACQUIRING.set((self, request))
         provider = self._token_provider()
         if provider is None:
-            token = await self.fetch_token()
+            token = await self._renew(request, reason)
         else:
-            provided = provider(self._last, self)
-            token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
-        self._keep(token)
+            with self._telling_provider_failure():
+                provided = provider(self._previous(request), self)
+                token = _check_provided(
+                    await provided if inspect.isawaitable(provided) else provided
+                )
+            self._tell("provided", reason, token)
+        _ACQUIRING.set(None)
+        self._keep(token, request)
         callback = self._token_update_callback()
         if callback is not None:
             try:
@@ -618,8 +1120,24 @@ def _retry_after(response: httpx2.Response) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-def _log_retry(delay: float, failure: str) -> None:
-    _logger.debug("the token request failed (%s); retrying in %.2f s", failure, delay)
+def _details(event: TokenEvent) -> str:
+    details = []
+    if event.token_id is not None:
+        details.append(f"token {event.token_id}, scopes {' '.join(event.scopes) or 'unknown'}")
+        details.append(
+            "no known expiry" if event.expires_in is None else f"expires in {event.expires_in} s"
+        )
+    if event.attempts:
+        details.append(
+            f"{event.attempts} attempt{'s' if event.attempts > 1 else ''} in {event.duration:.3f} s"
+        )
+    return f" ({', '.join(details)})" if details else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(access_token: str) -> str:
+    """8 hex digits of the token's SHA-256: tells tokens apart in logs, and cannot be turned back."""
+    return hashlib.sha256(access_token.encode()).hexdigest()[:8]
 
 
 def _json_or_none(response: httpx2.Response) -> Any:
@@ -679,8 +1197,14 @@ class ApiKeyCredentials:
         _check_secret("api_key", self.api_key)
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class PartnerAuthCredentials(ClientCredentialsAuthCredentials):
-    """Client credentials for the partnerAuth scheme; scopes are `PartnerAuthScopeEnum` members."""
+    """Client credentials for the partnerAuth scheme; scopes are `PartnerAuthScopeEnum` members.
+
+    Its client authentication is `client_secret_basic` unless `o_auth_client_authentication` says otherwise.
+    """
+
+    o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
 
 
 class PartnerAuthAuthManager(ClientCredentialsAuthManager):
@@ -691,8 +1215,14 @@ class AsyncPartnerAuthAuthManager(AsyncClientCredentialsAuthManager):
     """Fetches, caches and renews the OAuth 2.0 token of the partnerAuth scheme for an `AsyncClient`."""
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class InternalAuthCredentials(ClientCredentialsAuthCredentials):
-    """Client credentials for the internalAuth scheme; scopes are `InternalAuthScopeEnum` members."""
+    """Client credentials for the internalAuth scheme; scopes are `InternalAuthScopeEnum` members.
+
+    Its client authentication is `client_secret_basic` unless `o_auth_client_authentication` says otherwise.
+    """
+
+    o_auth_client_authentication: ClientAuthentication = "client_secret_basic"
 
 
 class InternalAuthAuthManager(ClientCredentialsAuthManager):

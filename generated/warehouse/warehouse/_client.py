@@ -29,7 +29,7 @@ from ._environment import (
     read_client_credentials,
     read_setting,
 )
-from .models import PartnerAuthScopeEnum, InternalAuthScopeEnum
+from ._scopes import PartnerAuthScopeEnum, InternalAuthScopeEnum
 
 if TYPE_CHECKING:
     from .resources.stock import AsyncStockResource, StockResource
@@ -41,8 +41,12 @@ DEFAULT_BASE_URL: str | None = "https://api.warehouse.example/v2"
 """The API's first server in the spec."""
 PARTNER_AUTH_TOKEN_URL = "/oauth/token"
 """The `tokenUrl` of the spec's partnerAuth scheme; a relative one is resolved against the base URL."""
+PARTNER_AUTH_REFRESH_URL: str | None = None
+"""The `refreshUrl` of the spec's partnerAuth scheme, resolved like the token URL; None when it names none."""
 INTERNAL_AUTH_TOKEN_URL = "https://sso.warehouse.example/realms/internal/token"
 """The `tokenUrl` of the spec's internalAuth scheme; a relative one is resolved against the base URL."""
+INTERNAL_AUTH_REFRESH_URL: str | None = None
+"""The `refreshUrl` of the spec's internalAuth scheme, resolved like the token URL; None when it names none."""
 ENVIRONMENT_PREFIX = "WAREHOUSE_"
 
 
@@ -59,13 +63,20 @@ class Client:
         base_url: The API's base URL; by default the spec's first server.
         partner_auth_token_url: The OAuth 2.0 token endpoint of the partnerAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
+        partner_auth_refresh_url: The endpoint of the refresh grant of the partnerAuth scheme; by default
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         internal_auth_token_url: The OAuth 2.0 token endpoint of the internalAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
+        internal_auth_refresh_url: The endpoint of the refresh grant of the internalAuth scheme; by default
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.Client` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `close()`.
 
-    An operation uses the first of its security requirements that the client has credentials for.
+    An operation uses the first of its security requirements that the client has credentials for (and,
+    with fixed `o_auth_scopes`, whose scopes they include).
     """
 
     def __init__(
@@ -77,33 +88,51 @@ class Client:
         bearer_token_credentials: HttpBearerCredentials | None = None,
         base_url: str | None = None,
         partner_auth_token_url: str | None = None,
+        partner_auth_refresh_url: str | None = None,
         internal_auth_token_url: str | None = None,
+        internal_auth_refresh_url: str | None = None,
         http_client: httpx2.Client | None = None,
     ) -> None:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.Client(timeout=_runtime.DEFAULT_TIMEOUT)
+        partner_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            partner_auth_token_url,
+            PARTNER_AUTH_TOKEN_URL,
+            argument="partner_auth_token_url",
+            credentials=partner_auth_credentials,
+        )
         self.partner_auth_auth_manager = PartnerAuthAuthManager(
             partner_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=partner_auth_token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                partner_auth_token_url,
-                PARTNER_AUTH_TOKEN_URL,
-                argument="partner_auth_token_url",
-                credentials=partner_auth_credentials,
+                partner_auth_refresh_url,
+                PARTNER_AUTH_REFRESH_URL,
+                token_url=partner_auth_token_url,
+                spec_token_url=PARTNER_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token of the partnerAuth
         scheme; `o_auth_token` gets or sets it."""
+        internal_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            internal_auth_token_url,
+            INTERNAL_AUTH_TOKEN_URL,
+            argument="internal_auth_token_url",
+            credentials=internal_auth_credentials,
+        )
         self.internal_auth_auth_manager = InternalAuthAuthManager(
             internal_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=internal_auth_token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                internal_auth_token_url,
-                INTERNAL_AUTH_TOKEN_URL,
-                argument="internal_auth_token_url",
-                credentials=internal_auth_credentials,
+                internal_auth_refresh_url,
+                INTERNAL_AUTH_REFRESH_URL,
+                token_url=internal_auth_token_url,
+                spec_token_url=INTERNAL_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
@@ -226,13 +255,20 @@ class AsyncClient:
         base_url: The API's base URL; by default the spec's first server.
         partner_auth_token_url: The OAuth 2.0 token endpoint of the partnerAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
+        partner_auth_refresh_url: The endpoint of the refresh grant of the partnerAuth scheme; by default
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         internal_auth_token_url: The OAuth 2.0 token endpoint of the internalAuth scheme; by default
             the spec's `tokenUrl`, resolved against `base_url` (RFC 3986).
+        internal_auth_refresh_url: The endpoint of the refresh grant of the internalAuth scheme; by default
+            the spec's `refreshUrl`, resolved against `base_url` (the token endpoint in use when the spec's
+            `refreshUrl` is its `tokenUrl`); without one, refresh tokens are ignored.
         http_client: The `httpx2.AsyncClient` for API and token requests alike, so that its proxies, TLS
             settings, timeouts and transport apply to both. By default the client makes its own and
             closes it in `aclose()`.
 
-    An operation uses the first of its security requirements that the client has credentials for.
+    An operation uses the first of its security requirements that the client has credentials for (and,
+    with fixed `o_auth_scopes`, whose scopes they include).
     """
 
     def __init__(
@@ -244,33 +280,51 @@ class AsyncClient:
         bearer_token_credentials: HttpBearerCredentials | None = None,
         base_url: str | None = None,
         partner_auth_token_url: str | None = None,
+        partner_auth_refresh_url: str | None = None,
         internal_auth_token_url: str | None = None,
+        internal_auth_refresh_url: str | None = None,
         http_client: httpx2.AsyncClient | None = None,
     ) -> None:
         self.base_url = _runtime.resolve_base_url(base_url, DEFAULT_BASE_URL)
         self._owns_http_client = http_client is None
         self._http_client = http_client or httpx2.AsyncClient(timeout=_runtime.DEFAULT_TIMEOUT)
+        partner_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            partner_auth_token_url,
+            PARTNER_AUTH_TOKEN_URL,
+            argument="partner_auth_token_url",
+            credentials=partner_auth_credentials,
+        )
         self.partner_auth_auth_manager = AsyncPartnerAuthAuthManager(
             partner_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=partner_auth_token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                partner_auth_token_url,
-                PARTNER_AUTH_TOKEN_URL,
-                argument="partner_auth_token_url",
-                credentials=partner_auth_credentials,
+                partner_auth_refresh_url,
+                PARTNER_AUTH_REFRESH_URL,
+                token_url=partner_auth_token_url,
+                spec_token_url=PARTNER_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token of the partnerAuth
         scheme; `o_auth_token` gets or sets it."""
+        internal_auth_token_url = _runtime.resolve_token_url(
+            self.base_url,
+            internal_auth_token_url,
+            INTERNAL_AUTH_TOKEN_URL,
+            argument="internal_auth_token_url",
+            credentials=internal_auth_credentials,
+        )
         self.internal_auth_auth_manager = AsyncInternalAuthAuthManager(
             internal_auth_credentials,
-            token_url=_runtime.resolve_token_url(
+            token_url=internal_auth_token_url,
+            refresh_url=_runtime.resolve_refresh_url(
                 self.base_url,
-                internal_auth_token_url,
-                INTERNAL_AUTH_TOKEN_URL,
-                argument="internal_auth_token_url",
-                credentials=internal_auth_credentials,
+                internal_auth_refresh_url,
+                INTERNAL_AUTH_REFRESH_URL,
+                token_url=internal_auth_token_url,
+                spec_token_url=INTERNAL_AUTH_TOKEN_URL,
             ),
             http_client=self._http_client,
         )

@@ -8,28 +8,28 @@ _LIST_ITEMS: _runtime.Endpoint[list[models.Item]] = _runtime.Endpoint(
     "GET",
     "/items",
     list[models.Item],
-    security=(("ClientCredentialsAuth",),),
+    security=({"ClientCredentialsAuth": ("read_scope",)},),
     errors={"401": models.Error},
 )
 _CREATE_ITEM: _runtime.Endpoint[models.Item] = _runtime.Endpoint(
     "POST",
     "/items",
     models.Item,
-    security=(("ClientCredentialsAuth",),),
+    security=({"ClientCredentialsAuth": ("write_scope",)},),
     errors={"400": models.Error, "401": models.Error},
 )
 _GET_ITEM: _runtime.Endpoint[models.Item] = _runtime.Endpoint(
     "GET",
     "/items/{itemId}",
     models.Item,
-    security=(("ClientCredentialsAuth",),),
+    security=({"ClientCredentialsAuth": ("read_scope",)},),
     errors={"404": models.Error},
 )
 _DELETE_ITEM: _runtime.Endpoint[None] = _runtime.Endpoint(
     "DELETE",
     "/items/{itemId}",
     None,
-    security=(("ClientCredentialsAuth",),),
+    security=({"ClientCredentialsAuth": ("write_scope",)},),
     errors={"404": models.Error},
 )
 

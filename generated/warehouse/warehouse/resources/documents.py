@@ -11,14 +11,20 @@ _UPLOAD_DOCUMENT: _runtime.Endpoint[models.Document] = _runtime.Endpoint(
     "POST",
     "/documents",
     models.Document,
-    security=(("partnerAuth",), ("internalAuth",)),
+    security=(
+        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
+        {"internalAuth": ()},
+    ),
     body_format="multipart",
 )
 _REPLACE_DOCUMENT_CONTENT: _runtime.Endpoint[None] = _runtime.Endpoint(
     "PUT",
     "/documents/{id}/content",
     None,
-    security=(("partnerAuth",), ("internalAuth",)),
+    security=(
+        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
+        {"internalAuth": ()},
+    ),
     body_format="binary",
     content_type="application/octet-stream",
 )

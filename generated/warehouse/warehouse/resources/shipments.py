@@ -8,14 +8,20 @@ _CREATE_SHIPMENT: _runtime.Endpoint[models.Shipment] = _runtime.Endpoint(
     "POST",
     "/shipments",
     models.Shipment,
-    security=(("partnerAuth",), ("bearerToken",)),
+    security=(
+        {"partnerAuth": ("https://api.warehouse.example/auth/shipments",)},
+        {"bearerToken": ()},
+    ),
     errors={"4XX": models.Problem},
 )
 _GET_SHIPMENT_LABEL: _runtime.Endpoint[bytes] = _runtime.Endpoint(
     "GET",
     "/shipments/{id}/label",
     bytes,
-    security=(("partnerAuth",), ("internalAuth",)),
+    security=(
+        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
+        {"internalAuth": ()},
+    ),
     errors={"404": models.Problem},
     response_format="binary",
     accept="application/pdf",
@@ -24,7 +30,10 @@ _GET_SHIPMENT_MANIFEST: _runtime.Endpoint[str] = _runtime.Endpoint(
     "GET",
     "/shipments/{id}/manifest",
     str,
-    security=(("partnerAuth",), ("internalAuth",)),
+    security=(
+        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
+        {"internalAuth": ()},
+    ),
     response_format="text",
     accept="text/csv",
 )

@@ -11,7 +11,10 @@ _LIST_ARTICLES: _runtime.Endpoint[list[models.Article]] = _runtime.Endpoint(
     "GET",
     "/articles",
     list[models.Article],
-    security=(("partnerAuth",), ("internalAuth",)),
+    security=(
+        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
+        {"internalAuth": ()},
+    ),
     styles={
         ("query", "category"): _runtime.Style("form", explode=False),
         ("query", "filter"): _runtime.Style("deepObject", explode=True),
@@ -22,14 +25,14 @@ _CREATE_ARTICLE: _runtime.Endpoint[models.Article] = _runtime.Endpoint(
     "POST",
     "/articles",
     models.Article,
-    security=(("partnerAuth",),),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.write",)},),
     errors={"409": models.Problem},
 )
 _PUT_ARTICLE_STOCK: _runtime.Endpoint[None] = _runtime.Endpoint(
     "PUT",
     "/articles/{sku}/stock",
     None,
-    security=(("internalAuth", "dashboardKey"),),
+    security=({"internalAuth": ("stock:write",), "dashboardKey": ()},),
     body_format="form",
     content_type="application/x-www-form-urlencoded",
 )
