@@ -17,6 +17,7 @@ from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidat
 from referencing.exceptions import Unresolvable
 
 from generator.cache import Cache
+from generator.cache import key as cache_key
 from generator.load import Source
 from generator.problems import Problem, Severity, SpecError, pointer_of
 
@@ -47,8 +48,9 @@ class Validation:
         self._source = source
         self._validator_class = _validator_for(source)
         self._cache = _cache()
-        self._document: str | None = json.dumps(source.data, default=str)
-        cached = self._cache.get(self._document)
+        # The document's key rather than its text, which is as large as the spec, is kept until the end.
+        self._key = cache_key(json.dumps(source.data, default=str))
+        cached = self._cache.get_by_key(self._key)
         self._found: list[tuple[str, str]] | None = None if cached is None else json.loads(cached)
         self._receive: Connection | None = None
         self._child: multiprocessing.process.BaseProcess | None = None
@@ -63,9 +65,7 @@ class Validation:
     def result(self) -> list[Problem]:
         if self._found is None:
             self._found = self._violations()
-            assert self._document is not None
-            self._cache.put(self._document, json.dumps(self._found))
-            self._document = None
+            self._cache.put_by_key(self._key, json.dumps(self._found))
         return _unique(
             [
                 self._source.locate(Problem(Severity.WARNING, pointer, message))
