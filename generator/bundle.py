@@ -62,7 +62,8 @@ def bundle(source: Source) -> Source:
     if bundler.problems:
         raise SpecError(list(dict.fromkeys(bundler.problems))[:_MAX_ERRORS])
     bundled = Source(source.path, source.text, data, origins=bundler.origins) if bundler.origins else source
-    broken = [bundled.locate(problem) for problem in _broken_chains(bundled.data, bundler.references)]
+    bundled.files = tuple(bundler.sources.values())
+    broken = bundled.locate_all(_broken_chains(bundled.data, bundler.references))
     if broken:
         raise SpecError(broken[:_MAX_ERRORS])
     return bundled

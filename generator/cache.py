@@ -36,25 +36,33 @@ class Cache:
         return cls(folder)
 
     def get(self, source: str) -> str | None:
+        return self.get_by_key(key(source))
+
+    def put(self, source: str, derived: str) -> None:
+        self.put_by_key(key(source), derived)
+
+    def get_by_key(self, source_key: str) -> str | None:
+        """`get`, for a caller that kept the key of its source rather than the source."""
         if self._folder is None:
             return None
         try:
-            return (self._folder / _key(source)).read_text(encoding="utf-8")
+            return (self._folder / source_key).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
-    def put(self, source: str, derived: str) -> None:
+    def put_by_key(self, source_key: str, derived: str) -> None:
         if self._folder is None:
             return
         try:
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self._folder, delete=False) as part:
                 part.write(derived)
-            os.replace(part.name, self._folder / _key(source))
+            os.replace(part.name, self._folder / source_key)
         except OSError:
             pass
 
 
-def _key(source: str) -> str:
+def key(source: str) -> str:
+    """The name of a source's entry."""
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.render import OutputFile
+from generator.output import OutputFile
 
 
 def stale_files(files: list[OutputFile], out: Path) -> list[str]:

@@ -7,15 +7,20 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import __version__, config, diff
+from generator import __version__, config, record
 from generator.check import stale_files
 from generator.config import Settings, SettingsError
-from generator.naming import package_name_is_free
-from generator.pipeline import Progress, describe, generate
 from generator.problems import Problem, SpecError, printable
 from generator.untrusted import Identifier
-from generator.write import OutputFolderError, write
+from generator.write import OutputFolderError, check_replaceable, kept_files, write
+
+if TYPE_CHECKING:
+    from generator.pipeline import Progress, Result
+
+# The stages (and black, Jinja and the validator they use) are imported when a run needs them, which a run
+# answered by the record of an earlier one does not.
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_STALE = 1
@@ -23,6 +28,8 @@ EXIT_STALE = 1
 
 
 def _package_name(value: str) -> str:
+    from generator.naming import package_name_is_free
+
     try:
         name = Identifier(value)
     except ValueError:
@@ -107,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generate-sdk: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(f"generate-sdk: error: cannot write {settings.output}: {printable(str(error))}", file=sys.stderr)
+        print(
+            f"generate-sdk: error: cannot write {settings.output}: {printable(str(error))}", file=sys.stderr
+        )
         return EXIT_BAD_INPUT
     except Exception as error:
         if args.debug:
@@ -136,6 +145,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     assert settings.spec is not None
     if args.diff is not None:
+        from generator import diff
+        from generator.pipeline import describe
+
         old, _ = describe(args.diff, settings.package_name, strict=args.strict, project=settings.project)
         new, warnings = describe(
             settings.spec, settings.package_name, strict=args.strict, project=settings.project
@@ -144,10 +156,17 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(diff.release_notes(diff.changes(old, new)), end="")
         return EXIT_OK
     assert settings.output is not None
+    options = (settings.package_name, args.strict, settings.project)
+    earlier = record.find(settings.spec, options)
     if args.check:
-        result = generate(settings.spec, settings.package_name, strict=args.strict, project=settings.project)
-        _print_warnings(result.warnings)
-        stale = stale_files(result.files, settings.output)
+        if earlier is not None:
+            warnings, stale = earlier.warnings, earlier.stale(settings.output)
+        else:
+            result = _generate(args, settings, lambda message: None)
+            _keep(settings.spec, options, result)
+            warnings = [str(warning) for warning in result.warnings]
+            stale = stale_files(result.files, settings.output)
+        _print_warnings(warnings)
         for name in stale:
             print(f"stale: {settings.output / name}")
         if stale:
@@ -156,19 +175,41 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             )
             return EXIT_STALE
         return EXIT_OK
-    result = generate(
-        settings.spec, settings.package_name, strict=args.strict, project=settings.project, progress=_progress()
-    )
+    if earlier is not None and not earlier.stale(settings.output):
+        # The folder holds what the spec generates: regenerating would write the same bytes.
+        check_replaceable(settings.output.absolute(), args.force, settings.spec)
+        _report(earlier.warnings, kept_files(settings.output, set(earlier.files)), settings.output)
+        print(f"generated {earlier.package} ({len(earlier.files)} files) in {settings.output}")
+        return EXIT_OK
+    result = _generate(args, settings, _progress())
     changed = stale_files(result.files, settings.output) if args.fail_on_change else []
     found_files = write(result.files, settings.output, keep=settings.spec, force=args.force)
-    _print_warnings(result.warnings)
-    for found in found_files:
-        print(f"generate-sdk: warning: {printable(f'{settings.output}{os.sep}{found}')}", file=sys.stderr)
+    _keep(settings.spec, options, result)
+    _report([str(warning) for warning in result.warnings], found_files, settings.output)
     print(f"generated {result.package} ({len(result.files)} files) in {settings.output}")
     if changed:
         print(f"{len(changed)} files changed: {', '.join(changed)}", file=sys.stderr)
         return EXIT_STALE
     return EXIT_OK
+
+
+def _generate(args: argparse.Namespace, settings: Settings, progress: Progress) -> Result:
+    from generator.pipeline import generate
+
+    assert settings.spec is not None
+    return generate(
+        settings.spec, settings.package_name, strict=args.strict, project=settings.project, progress=progress
+    )
+
+
+def _keep(spec: Path, options: object, result: Result) -> None:
+    record.keep(spec, options, result.inputs, result.package, result.files, [str(w) for w in result.warnings])
+
+
+def _report(warnings: list[str], found_files: list[str], output: Path) -> None:
+    _print_warnings(warnings)
+    for found in found_files:
+        print(f"generate-sdk: warning: {printable(f'{output}{os.sep}{found}')}", file=sys.stderr)
 
 
 def _progress() -> Progress:
@@ -180,6 +221,6 @@ def _progress() -> Progress:
     return lambda message: print(f"generate-sdk: {time.monotonic() - start:5.1f}s {message}", file=sys.stderr)
 
 
-def _print_warnings(warnings: list[Problem]) -> None:
+def _print_warnings(warnings: list[Problem] | list[str]) -> None:
     for warning in warnings:
         print(warning, file=sys.stderr)

@@ -55,7 +55,11 @@ class Source:
     text: str
     data: dict[str, Any]
     origins: dict[str, tuple[Source, str]] = field(default_factory=dict, repr=False)
-    _nodes: yaml.Node | None = field(default=None, repr=False)
+    files: tuple[Source, ...] = field(default=(), repr=False)
+    """Once bundled: every file read into the data, this one first."""
+    _lines: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    """The line and column of each node whose place was looked for."""
+    _searched: set[str] = field(default_factory=set, repr=False)
 
     @property
     def name(self) -> str:
@@ -84,21 +88,129 @@ class Source:
                 return source, origin + pointer[len(prefix) :]
         return None
 
+    def locate_all(self, problems: list[Problem]) -> list[Problem]:
+        """`locate` for each problem, reading each file once for all of them."""
+        pointers: dict[int, tuple[Source, set[str]]] = {}
+        for problem in problems:
+            source, pointer = self, problem.pointer
+            while (origin := source._origin(pointer)) is not None:
+                source, pointer = origin
+            pointers.setdefault(id(source), (source, set()))[1].add(pointer)
+        for source, wanted in pointers.values():
+            source._find_lines(wanted)
+        return [self.locate(problem) for problem in problems]
+
     def _line_column(self, pointer: str) -> tuple[int, int] | None:
-        if self._nodes is None:
-            try:
-                self._nodes = yaml.compose(self.text, Loader=_SpecLoader)
-            except yaml.YAMLError:
-                return None
-        node = self._nodes
-        if node is None:  # an empty document
+        """Where the node at the pointer starts or, when there is none, the nearest node enclosing it."""
+        if pointer not in self._searched:
+            self._find_lines({pointer})
+        parts = pointer.split("/")
+        for length in range(len(parts), 0, -1):
+            found = self._lines.get("/".join(parts[:length]))
+            if found is not None:
+                return found
+        return None
+
+    def _find_lines(self, pointers: set[str]) -> None:
+        """Note where the nodes at the pointers, and those enclosing them, start.
+
+        One pass over the parser's events, keeping nothing but the marks wanted: the node tree of a large
+        spec takes several times the memory of its data, and a second to build. A document with aliases
+        is read as a tree, since an alias's content is written elsewhere."""
+        self._searched |= pointers
+        wanted = set()
+        for pointer in pointers:
+            parts = pointer.split("/")
+            wanted.update("/".join(parts[:length]) for length in range(1, len(parts) + 1))
+        try:
+            found = _event_marks(self.text, wanted)
+        except yaml.YAMLError:
+            return
+        if found is None:
+            found = _tree_marks(self.text, wanted)
+        self._lines.update({pointer: mark for pointer, mark in found.items() if pointer not in self._lines})
+
+
+_CONTAINER_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CONTAINER_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _event_marks(text: str, wanted: set[str]) -> dict[str, tuple[int, int]] | None:
+    """The line and column of each wanted pointer's node, from the parser's events; None when the document
+    has an alias."""
+    marks: dict[str, tuple[int, int]] = {}
+    # Each open container: its pointer, whether it is a mapping, and its next key or index.
+    stack: list[list[Any]] = []
+    skipping = 0  # the depth inside a node of no interest: a complex key, or a part no pointer goes into
+    for event in yaml.parse(text, Loader=_SpecLoader):
+        if isinstance(event, yaml.AliasEvent):
             return None
+        if skipping:
+            skipping += isinstance(event, _CONTAINER_START) - isinstance(event, _CONTAINER_END)
+            if not skipping and stack[-1][2] is not _NO_KEY:  # after a complex key comes its value
+                _next_entry(stack)
+            continue
+        if isinstance(event, _CONTAINER_END):
+            stack.pop()
+            _next_entry(stack)
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, *_CONTAINER_START)):
+            continue  # the stream's and the document's start and end
+        if stack and stack[-1][1] and stack[-1][2] is None:  # a mapping's key
+            if isinstance(event, yaml.ScalarEvent):
+                stack[-1][2] = event.value
+            else:
+                stack[-1][2], skipping = _NO_KEY, 1
+            continue
+        pointer = _child_pointer(stack)
+        if stack and stack[-1][2] is _NO_KEY:
+            stack[-1][2] = "\x00"  # the value of a complex key: in no wanted set, pointers name text keys
+        if pointer in marks or pointer not in wanted:  # a repeated key: the first one counts
+            if isinstance(event, yaml.ScalarEvent):
+                _next_entry(stack)
+            else:
+                skipping = 1
+            continue
+        marks[pointer] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.ScalarEvent):
+            _next_entry(stack)
+        else:
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            stack.append([pointer, mapping, None if mapping else 0])
+    return marks
+
+
+_NO_KEY = object()
+"""The key of a mapping entry whose key is not text, which no pointer names."""
+
+
+def _child_pointer(stack: list[list[Any]]) -> str:
+    if not stack:
+        return ""
+    pointer, _, key = stack[-1]
+    return "\x00" if key is _NO_KEY else pointer + pointer_of(key)
+
+
+def _next_entry(stack: list[list[Any]]) -> None:
+    """After a node: a mapping awaits its next key, a sequence counts one more item."""
+    if stack:
+        top = stack[-1]
+        top[2] = None if top[1] else top[2] + 1
+
+
+def _tree_marks(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
+    try:
+        root = yaml.compose(text, Loader=_SpecLoader)
+    except yaml.YAMLError:
+        return {}
+    marks = {}
+    for pointer in wanted:
+        node = root
         for part in pointer.split("/")[1:]:
-            child = _child(node, part.replace("~1", "/").replace("~0", "~"))
-            if child is None:
-                break  # the nearest enclosing node still gives a useful line
-            node = child
-        return node.start_mark.line + 1, node.start_mark.column + 1
+            node = _child(node, part.replace("~1", "/").replace("~0", "~")) if node is not None else None
+        if node is not None:
+            marks[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return marks
 
 
 def _child(node: yaml.Node, part: str) -> yaml.Node | None:

@@ -3,9 +3,11 @@ format → write."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from generator import model, naming, swagger2
 from generator.bundle import bundle
@@ -15,9 +17,8 @@ from generator.load import load
 from generator.problems import Problem, Report, Severity, SpecError, printable
 from generator.render import OutputFile, render
 from generator.untrusted import Identifier
-from generator.validate import validate
+from generator.validate import Validation
 from generator.write import write
-
 
 Progress = Callable[[str], None]
 """Told what each stage did, for a person watching a long generation."""
@@ -34,11 +35,11 @@ class Result:
     warnings: list[Problem]
     found_files: list[str] = field(default_factory=list)
     """A warning for each file found in the output folder that generate-sdk did not make."""
+    inputs: dict[Path, str] = field(default_factory=dict)
+    """The text of every file the spec is made of, by resolved path."""
 
 
-_TOO_DEEP = (
-    "the schemas nest too deeply through $refs for generate-sdk to follow"
-)
+_TOO_DEEP = "the schemas nest too deeply through $refs for generate-sdk to follow"
 
 
 def generate(
@@ -50,13 +51,17 @@ def generate(
     progress: Progress = _quiet,
 ) -> Result:
     """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
-    sdk, warnings = describe(spec, package, strict=strict, project=project, progress=progress)
-    rendered = render(sdk)
-    progress(f"rendered {len(rendered)} files")
-    formatted = format_files(rendered)
+    sdk, warnings, inputs = _described(spec, package, strict=strict, project=project, progress=progress)
+    try:
+        rendered = render(sdk)
+        progress(f"rendered {len(rendered)} files")
+        formatted = format_files(rendered)
+    except Exception:
+        _deep_references_reported(spec, warnings)  # a spec validation refuses is reported as such
+        raise
     lines = sum(file.text.count("\n") for file in formatted if file.path.suffix == ".py")
     progress(f"formatted {lines} lines of Python")
-    return Result(sdk.package, formatted, warnings)
+    return Result(sdk.package, formatted, _deep_references_reported(spec, warnings), inputs=inputs)
 
 
 def describe(
@@ -68,8 +73,29 @@ def describe(
     progress: Progress = _quiet,
 ) -> tuple[naming.Sdk, list[Problem]]:
     """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used."""
+    sdk, warnings, _ = _described(spec, package, strict=strict, project=project, progress=progress)
+    return sdk, _deep_references_reported(spec, warnings)
+
+
+Warnings = Callable[[], list[Problem]]
+"""The warnings of a spec, once the validation running beside the later stages has finished."""
+
+
+def _described(
+    spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
+) -> tuple[naming.Sdk, Warnings, dict[Path, str]]:
+    """The named SDK, the warnings and the text of each file read."""
+    return _deep_references_reported(
+        spec, lambda: _describe(spec, package, strict=strict, project=project, progress=progress)
+    )
+
+
+Value = TypeVar("Value")
+
+
+def _deep_references_reported(spec: Path, step: Callable[[], Value]) -> Value:
     try:
-        return _describe(spec, package, strict=strict, project=project, progress=progress)
+        return step()
     except RecursionError:
         # Within the document's nesting limit, references can still chain deeper than the validator and
         # the model stage can recurse.
@@ -78,34 +104,44 @@ def describe(
 
 def _describe(
     spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
-) -> tuple[naming.Sdk, list[Problem]]:
-    """The named SDK of a spec and the warnings.
+) -> tuple[naming.Sdk, Warnings, dict[Path, str]]:
+    """The named SDK of a spec, the warnings and the text of each file read.
 
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
-    the spec is too broken to model, when the violations are reported as the errors they are.
+    the spec is too broken to model, when the violations are reported as the errors they are. Without
+    `strict`, validation runs beside the stages that follow; what it raises (an unresolvable $ref) is
+    still reported before what those stages raise.
     """
     source = bundle(load(spec))
+    inputs = {file.path.resolve(): file.text for file in source.files}
     progress(f"loaded {printable(str(spec))}")
-    violations = validate(source)
-    progress(f"validated: {len(violations)} violations of the OpenAPI schema")
-    if strict and violations:
-        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations])
+    validation = Validation(source, background=not strict)
+
+    @functools.cache
+    def violations() -> list[Problem]:
+        found = validation.result()
+        progress(f"validated: {len(found)} violations of the OpenAPI schema")
+        return found
+
+    if strict and violations():
+        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations()])
     report = Report()
     try:
         source = swagger2.convert(source, report)
         api = model.build(source, report)
     except SpecError:
+        violations()
         raise
     except Exception:
-        if not violations:
+        if not violations():
             raise
-        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations]) from None
+        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations()]) from None
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
     sdk = naming.name(api, package_name, report, project)
     progress(f"modelled {len(api.operations)} operations and {len(api.models)} models")
-    located = [source.locate(warning) for warning in report.warnings]
+    located = source.locate_all(report.warnings)
     # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
-    return sdk, list(dict.fromkeys(violations + located))
+    return sdk, lambda: list(dict.fromkeys(violations() + located)), inputs
 
 
 def generate_to(

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
@@ -17,20 +16,9 @@ import jinja2
 from generator import untrusted
 from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
+from generator.output import MARKER, TEMPLATES, OutputFile
 
-_TEMPLATES = Path(__file__).parent / "_templates"
-if not _TEMPLATES.is_dir():  # running from a source checkout rather than an installed wheel
-    _TEMPLATES = Path(__file__).parent.parent / "templates"
-
-MARKER = ".generate-sdk"
-"""The file that marks a folder as made by generate-sdk, and lists the files it made there."""
 _SAFE_SEGMENT = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    path: PurePosixPath
-    text: str
 
 
 def _finalize(value: Any) -> Any:
@@ -50,7 +38,7 @@ def _int_literal(text: untrusted.SpecText) -> str:
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

@@ -88,8 +88,11 @@ def _escape_char(ch: str) -> str:
 
 def python_string(text: Text) -> str:
     """A double-quoted Python string literal holding the text exactly."""
+    raw = _raw(text)
+    if raw.isprintable():  # the usual case, without a look at each character
+        return '"' + raw.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = []
-    for ch in _raw(text):
+    for ch in raw:
         if ch in '\\"':
             out.append("\\" + ch)
         elif ch.isprintable():
@@ -104,8 +107,12 @@ def docstring(text: Text, indent: int = 0) -> str:
     lines = []
     # A lone surrogate is no character: in a class docstring it makes the class fail to build at import.
     for line in _normalize_newlines(_LONE_SURROGATE.sub("\ufffd", _raw(text))).split("\n"):
-        escaped = "".join(
-            "\\\\" if ch == "\\" else ch if ch.isprintable() else _escape_char(ch) for ch in line
+        escaped = (
+            line.replace("\\", "\\\\")
+            if line.isprintable()
+            else "".join(
+                "\\\\" if ch == "\\" else ch if ch.isprintable() else _escape_char(ch) for ch in line
+            )
         )
         lines.append(escaped.rstrip())
     body = "\n".join(lines).strip("\n")
@@ -116,7 +123,14 @@ def docstring(text: Text, indent: int = 0) -> str:
 
 def comment(text: Text) -> str:
     """Text for one `#` comment line."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in _raw(text)).split())
+    return " ".join(_blank_unprintable(_raw(text)).split())
+
+
+def _blank_unprintable(text: str) -> str:
+    """The text with a space for each character that is not printable."""
+    if text.isprintable():  # the usual case, without a look at each character
+        return text
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 _MARKDOWN_HTML: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -127,7 +141,7 @@ def markdown(text: Text) -> str:
     (a fence would swallow the rest of the page)."""
     lines = []
     for line in _normalize_newlines(_raw(text)).strip("\n").split("\n"):
-        line = "".join(ch if ch.isprintable() else " " for ch in line).rstrip()
+        line = _blank_unprintable(line).rstrip()
         content = line.lstrip(" ")
         if content.startswith(("```", "~~~")):
             line = line[: len(line) - len(content)] + "\\" + content

@@ -6,6 +6,9 @@ import hashlib
 import importlib.metadata
 import itertools
 import json
+import multiprocessing
+import multiprocessing.process
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidat
 from referencing.exceptions import Unresolvable
 
 from generator.cache import Cache
+from generator.cache import key as cache_key
 from generator.load import Source
 from generator.problems import Problem, Severity, SpecError, pointer_of
 
@@ -28,23 +32,87 @@ def validate(source: Source) -> list[Problem]:
     allows none, a stray root keyword): the caller decides whether violations stop generation. Raises a
     SpecError for what no client can be generated from: an unknown OpenAPI version, an unresolvable $ref.
     """
-    validator_class = _validator_for(source)
-    document = json.dumps(source.data, default=str)
-    cache = _cache()
-    cached = cache.get(document)
-    if cached is None:
-        problems = _violations(source, validator_class)
-        cache.put(document, json.dumps([[problem.pointer, problem.message] for problem in problems]))
-    else:
-        problems = [Problem(Severity.WARNING, pointer, message) for pointer, message in json.loads(cached)]
-    return _unique([source.locate(problem) for problem in problems])
+    return Validation(source, background=False).result()
+
+
+class Validation:
+    """`validate`, started at once and answered when asked.
+
+    Validating takes seconds on a large document, and until a violation could stop generation nothing
+    else needs its result; with `background`, when the result is not cached and the platform can fork, the
+    validator runs in a forked process while the caller goes on with the document (the process has its own
+    copy). An unsupported version is still reported at once.
+    """
+
+    def __init__(self, source: Source, *, background: bool) -> None:
+        self._source = source
+        self._validator_class = _validator_for(source)
+        self._cache = _cache()
+        # The document's key rather than its text, which is as large as the spec, is kept until the end.
+        self._key = cache_key(json.dumps(source.data, default=str))
+        cached = self._cache.get_by_key(self._key)
+        self._found: list[tuple[str, str]] | None = None if cached is None else json.loads(cached)
+        self._receive: Connection | None = None
+        self._child: multiprocessing.process.BaseProcess | None = None
+        if self._found is None and background and "fork" in multiprocessing.get_all_start_methods():
+            self._receive, send = multiprocessing.Pipe(duplex=False)
+            self._child = multiprocessing.get_context("fork").Process(
+                target=_send_violations, args=(send, source, self._validator_class), daemon=True
+            )
+            self._child.start()
+            send.close()
+
+    def result(self) -> list[Problem]:
+        if self._found is None:
+            self._found = self._violations()
+            self._cache.put_by_key(self._key, json.dumps(self._found))
+        return _unique(
+            [
+                self._source.locate(Problem(Severity.WARNING, pointer, message))
+                for pointer, message in self._found
+            ]
+        )
+
+    def _violations(self) -> list[tuple[str, str]]:
+        if self._receive is None or self._child is None:
+            return _pointers_and_messages(self._source, self._validator_class)
+        try:
+            outcome, value = self._receive.recv()
+        except EOFError:  # the process died without answering (killed, out of memory): validate here
+            outcome, value = "ok", _pointers_and_messages(self._source, self._validator_class)
+        finally:
+            self._receive.close()
+            self._child.join()
+            self._receive = self._child = None
+        if outcome == "error":
+            raise value
+        return list(map(tuple, value))
+
+
+def _send_violations(send: Connection, source: Source, validator_class: Any) -> None:
+    """In the forked process: the violations, or the exception validating raised."""
+    try:
+        answer: tuple[str, Any] = ("ok", _pointers_and_messages(source, validator_class))
+    except Exception as error:
+        answer = ("error", error)
+    try:
+        send.send(answer)
+    except Exception as error:  # an exception that does not pickle: its text still tells what happened
+        send.send(("error", RuntimeError(f"{type(answer[1]).__name__}: {answer[1]}; then {error}")))
+    send.close()
+
+
+def _pointers_and_messages(source: Source, validator_class: Any) -> list[tuple[str, str]]:
+    return [(problem.pointer, problem.message) for problem in _violations(source, validator_class)]
 
 
 def _cache() -> Cache:
     """Validation takes seconds on large documents; its result depends on the document, the validator and
     this module only."""
     module = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return Cache.from_environment(f"validation-{importlib.metadata.version('openapi-spec-validator')}-{module}")
+    return Cache.from_environment(
+        f"validation-{importlib.metadata.version('openapi-spec-validator')}-{module}"
+    )
 
 
 def _violations(source: Source, validator_class: Any) -> list[Problem]:

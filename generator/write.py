@@ -16,10 +16,10 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from generator.render import MARKER, OutputFile
+from generator.output import MARKER, OutputFile
 from generator.untrusted import is_windows_device_name
 
-__all__ = ["MARKER", "OutputFolderError", "UnsafePathError", "write"]
+__all__ = ["MARKER", "OutputFolderError", "UnsafePathError", "check_replaceable", "kept_files", "write"]
 
 _TOOL_FOLDERS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 """Folders tools make from the generated files: kept, like other files found, but not worth a warning."""
@@ -42,7 +42,7 @@ def write(files: list[OutputFile], out: Path, *, keep: Path, force: bool = False
     """
     check_paths(files)
     out = out.absolute()
-    _check_replaceable(out, force, keep)
+    check_replaceable(out, force, keep)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -88,7 +88,8 @@ def _path_problem(path: PurePosixPath) -> str:
     return ""
 
 
-def _check_replaceable(out: Path, force: bool, keep: Path) -> None:
+def check_replaceable(out: Path, force: bool, keep: Path) -> None:
+    """An OutputFolderError when `write` would refuse to replace `out`."""
     if keep.resolve().is_relative_to(out.resolve()) or Path.cwd().resolve().is_relative_to(out.resolve()):
         raise OutputFolderError(
             f"{out} holds the spec or the current folder; choose an output folder of its own"
@@ -123,8 +124,23 @@ def _carry_over(out: Path, staging: Path, generated: set[str]) -> list[str]:
         else:
             shutil.copy2(source, target, follow_symlinks=False)
         if PurePosixPath(relative).name not in _TOOL_FOLDERS:
-            warnings.append(f"{relative}: not made by generate-sdk; kept")
+            warnings.append(_kept(relative))
     return warnings
+
+
+def kept_files(out: Path, generated: set[str]) -> list[str]:
+    """The warnings `write` gives about the files others put in `out`, when `out` already holds every
+    generated file (and the marker listing them) and regenerating it would change none."""
+    made = generated | {MARKER}
+    return [
+        _kept(relative)
+        for relative in _found(out, made, made)
+        if PurePosixPath(relative).name not in _TOOL_FOLDERS
+    ]
+
+
+def _kept(relative: str) -> str:
+    return f"{relative}: not made by generate-sdk; kept"
 
 
 def _previously_generated(out: Path) -> set[str]:

@@ -1,10 +1,12 @@
 """The format stage: black's output for every Python file, the same whether it comes from the cache, from
-worker processes or from black in this process."""
+worker processes or from black in this process, and whether black formats each top-level block or the
+whole file."""
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+import black
 import pytest
 from conftest import ROOT
 from generator import format as format_stage
@@ -13,16 +15,52 @@ from generator.pipeline import generate
 from generator.render import OutputFile
 
 SPEC = ROOT / "specs" / "warehouse.yaml"
+REAL = ROOT.parent / "shared" / "specs" / "real"
+BLOCKS_CHECKED_ON = [
+    ROOT / "specs" / "warehouse.yaml",
+    ROOT / "specs" / "httpccg.yaml",
+    *(
+        REAL / name
+        for name in (
+            "velo-payments.yaml",
+            "paypal-payments-v1.json",
+            "obuk-payment-initiation-v3.1.2-swagger2.yaml",
+            "autodesk-aps-issues.yaml",
+        )
+        if (REAL / name).is_file()
+    ),
+]
+"""The golden SDKs' specs and real specs whose generated files span the templates' shapes of code."""
+
+
+def _rendered(spec: Path, monkeypatch: pytest.MonkeyPatch) -> list[OutputFile]:
+    """An SDK's files as rendered, before black."""
+    rendered: list[OutputFile] = []
+    with monkeypatch.context() as patch:
+        patch.setenv(CACHE_VARIABLE, "off")
+        patch.setattr("generator.pipeline.format_files", lambda files: rendered.extend(files) or files)
+        generate(spec)
+    return rendered
 
 
 @pytest.fixture
 def unformatted(monkeypatch: pytest.MonkeyPatch) -> list[OutputFile]:
     """The warehouse SDK's files as rendered, before black."""
-    rendered: list[OutputFile] = []
+    return _rendered(SPEC, monkeypatch)
+
+
+@pytest.mark.parametrize("spec", BLOCKS_CHECKED_ON, ids=lambda path: path.name)
+def test_blocks_formatted_apart_are_black_s_output_for_the_file(spec: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Black formats a file's top-level blocks apart (to cache them and share them between processes) only
+    because the joined blocks are exactly what black makes of the whole file."""
+    rendered = _python(_rendered(spec, monkeypatch))
     monkeypatch.setenv(CACHE_VARIABLE, "off")
-    monkeypatch.setattr("generator.pipeline.format_files", lambda files: rendered.extend(files) or files)
-    generate(SPEC)
-    return rendered
+    by_blocks = _python(format_stage.format_files([OutputFile(path, text) for path, text in rendered.items()]))
+    assert max(len(format_stage.top_level_blocks(text)) for text in rendered.values()) > 10
+    for path, text in rendered.items():
+        whole = black.format_str(text, mode=format_stage._MODE)
+        assert by_blocks[path] == whole, f"{path}: formatting by blocks differs from black on the whole file"
+        assert black.format_str(whole, mode=format_stage._MODE) == whole
 
 
 def _python(files: list[OutputFile]) -> dict[PurePosixPath, str]:
@@ -39,7 +77,9 @@ def test_cache_parallel_and_serial_give_black_s_output(
     cold = format_stage.format_files(unformatted)
     [folder] = (tmp_path / "cache").iterdir()
     entries = sorted(folder.iterdir())
-    assert len(entries) == len(_python(unformatted))  # one entry per Python file
+    texts = _python(unformatted).values()
+    # One entry per Python file and one per top-level block.
+    assert len(entries) == len({*texts, *(block for text in texts for block in format_stage.top_level_blocks(text))})
     warm = format_stage.format_files(unformatted)
     assert _python(serial) == _python(parallel) == _python(cold) == _python(warm)
     assert _python(serial) != _python(unformatted)  # black did change something
@@ -62,7 +102,9 @@ def test_a_warm_cache_is_read_instead_of_running_black(
     python = next(index for index, file in enumerate(changed) if file.path.suffix == ".py")
     changed[python] = OutputFile(changed[python].path, changed[python].text + "\nX = 1\n")
     format_stage.format_files(changed)
-    assert calls == [changed[python].text]  # only the changed file is formatted
+    # Only the changed block of the changed file is formatted.
+    assert calls == [format_stage.top_level_blocks(changed[python].text)[-1]]
+    assert calls[0].endswith("\nX = 1\n")
 
 
 @pytest.mark.parametrize("parallel_lines", [0, 10**9])
