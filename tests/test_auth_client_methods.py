@@ -1,9 +1,9 @@
 """Client authentication of the token requests beyond the client secret: `private_key_jwt` (RFC 7523)
 and mutual TLS (`tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705), through the golden SDK.
 
-The server is the real oidc-provider of `support.server`, started for this module with the keys and
-certificates of `support.client_auth`: it holds `jwt-client` to the public keys of the test's signing
-keys, and its TLS listener asks for client certificates. What the client sent, and what the server made
+The server is the real oidc-provider of `support.server`, started with the keys and certificates of
+`support.client_auth` (fixture `client_auth_server`): it holds `jwt-client` to the public keys of the
+test's signing keys, and its TLS listener asks for client certificates. What the client sent, and what the server made
 of it, is read from the server's token log.
 """
 
@@ -16,7 +16,6 @@ import ssl
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +35,9 @@ from support.client_auth import (
     RSA_KEY_ID,
     ClientAuthMaterial,
     ClientCertificate,
-    make_client_auth_material,
     private_pem,
 )
-from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer, running_oauth_server
+from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer
 
 JWT_CLIENT = CLIENT_AUTH_CLIENTS["jwt"]
 TLS_CLIENT = CLIENT_AUTH_CLIENTS["tls"]
@@ -48,21 +46,15 @@ READ = [OAuthScopeEnum.READ_SCOPE]
 FAST_RETRY = TokenRetryPolicy(base_delay=0.01, max_delay=0.05)
 
 
-@pytest.fixture(scope="module")
-def material(tmp_path_factory: pytest.TempPathFactory) -> ClientAuthMaterial:
-    return make_client_auth_material(tmp_path_factory.mktemp("client-auth"))
-
-
-@pytest.fixture(scope="module")
-def auth_server(material: ClientAuthMaterial) -> Iterator[OAuthTestServer]:
-    with running_oauth_server(material.config) as server:
-        yield server
+@pytest.fixture
+def material(client_auth_material: ClientAuthMaterial) -> ClientAuthMaterial:
+    return client_auth_material
 
 
 @pytest.fixture
-def server(auth_server: OAuthTestServer) -> OAuthTestServer:
-    auth_server.reset()
-    return auth_server
+def server(client_auth_server: OAuthTestServer) -> OAuthTestServer:
+    client_auth_server.reset()
+    return client_auth_server
 
 
 def _tls(server: OAuthTestServer) -> str:
