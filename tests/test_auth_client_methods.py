@@ -15,6 +15,7 @@ import re
 import ssl
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from support.client_auth import (
     ClientCertificate,
     private_pem,
 )
+from support.proxy import FaultProxy
 from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer
 
 JWT_CLIENT = CLIENT_AUTH_CLIENTS["jwt"]
@@ -266,6 +268,108 @@ def test_wrong_certificate_or_method_is_refused_once(
         refused = _refused(server, client.items.list_items)
     assert detail in refused["request"]["error_detail"]
     assert refused["request"]["tls"] is True
+
+
+# --- from_environment ------------------------------------------------------------------------------
+
+
+def test_from_environment_authenticates_with_private_key_jwt(
+    server: OAuthTestServer, material: ClientAuthMaterial, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "client-key.pem"
+    key_file.write_bytes(private_pem(material.ec_key))
+    environ = {
+        "HTTPCCG_BASE_URL": server.base_url,
+        "HTTPCCG_TOKEN_URL": server.token_url,
+        "HTTPCCG_O_AUTH_CLIENT_ID": JWT_CLIENT,
+        "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "private_key_jwt",
+        "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE": str(key_file),
+        "HTTPCCG_O_AUTH_PRIVATE_KEY_ID": EC_KEY_ID,
+        "HTTPCCG_O_AUTH_SIGNING_ALGORITHM": "ES256",
+        "HTTPCCG_O_AUTH_SCOPES": "read_scope",
+    }
+    with Client.from_environment(environ) as client:
+        client.items.list_items()
+        client.items.list_items()
+    (request,) = server.token_requests()
+    assert (request["status"], request["authenticated_as"], request["scope"]) == (200, "private_key_jwt", "read_scope")
+    assert request["assertion"]["header"]["alg"] == "ES256" and request["assertion"]["header"]["kid"] == EC_KEY_ID
+
+
+def test_from_environment_reads_the_refresh_url(
+    server: OAuthTestServer, material: ClientAuthMaterial, tmp_path: Path
+) -> None:
+    """The refresh grant goes to `<PREFIX>_REFRESH_URL`, a proxy here, and the first token request does not."""
+    key_file = tmp_path / "client-key.pem"
+    key_file.write_bytes(private_pem(material.rsa_key))
+    proxy = FaultProxy(server.origin)
+    proxy.start()
+    try:
+        environ = {
+            "HTTPCCG_BASE_URL": server.base_url,
+            "HTTPCCG_TOKEN_URL": server.token_url,
+            "HTTPCCG_REFRESH_URL": proxy.token_url,
+            "HTTPCCG_O_AUTH_CLIENT_ID": CLIENT_AUTH_CLIENTS["jwt_refresh"],
+            "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "private_key_jwt",
+            "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE": str(key_file),
+            "HTTPCCG_O_AUTH_PRIVATE_KEY_ID": RSA_KEY_ID,
+            # The client's tokens live 4 s: with a skew of 3 s they expire within a second.
+            "HTTPCCG_O_AUTH_CLOCK_SKEW": "3",
+        }
+        with Client.from_environment(environ) as client:
+            client.items.list_items()
+            time.sleep(1.1)
+            client.items.list_items()
+        assert [record.form["grant_type"] for record in proxy.token_requests()] == [["refresh_token"]]
+    finally:
+        proxy.stop()
+    assert server.grant_types() == ["client_credentials", "refresh_token"]
+    assert [request["authenticated_as"] for request in server.token_requests()] == ["private_key_jwt"] * 2
+
+
+def test_from_environment_needs_no_secret_with_mutual_tls(server: OAuthTestServer, material: ClientAuthMaterial) -> None:
+    environ = {
+        "HTTPCCG_BASE_URL": _tls(server) + "/api/v1",
+        "HTTPCCG_TOKEN_URL": _tls(server) + "/oauth/token",
+        "HTTPCCG_O_AUTH_CLIENT_ID": TLS_CLIENT,
+        "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "tls_client_auth",
+    }
+    with _tls_client(material, material.tls_client) as http_client:
+        Client.from_environment(environ, http_client=http_client).items.list_items()
+    (request,) = server.token_requests()
+    assert (request["status"], request["authenticated_as"]) == (200, "tls_client_auth")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"CLIENT_AUTHENTICATION": "client_secret_jwt"}, "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION must be one of"),
+        ({"CLIENT_AUTHENTICATION": "private_key_jwt"}, "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE is not set"),
+        ({"CLIENT_AUTHENTICATION": "client_secret_post"}, "HTTPCCG_O_AUTH_CLIENT_SECRET is not set"),
+        ({"CLIENT_ID": "", "PRIVATE_KEY_FILE": "key.pem"}, "HTTPCCG_O_AUTH_CLIENT_ID is not set"),
+        (
+            {"CLIENT_AUTHENTICATION": "private_key_jwt", "PRIVATE_KEY_FILE": "/nonexistent/key.pem"},
+            "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE names a file that cannot be read: /nonexistent/key.pem",
+        ),
+    ],
+)
+def test_from_environment_names_the_missing_or_bad_variable(settings: dict[str, str], message: str) -> None:
+    environ = {"HTTPCCG_O_AUTH_CLIENT_ID": "client"} | {f"HTTPCCG_O_AUTH_{name}": value for name, value in settings.items()}
+    with pytest.raises(ValueError, match=message):
+        Client.from_environment(environ)
+
+
+def test_from_environment_never_tells_the_key_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "not-a-key.pem"
+    key_file.write_text("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
+    environ = {
+        "HTTPCCG_O_AUTH_CLIENT_ID": "client",
+        "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "private_key_jwt",
+        "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE": str(key_file),
+    }
+    with pytest.raises(ValueError, match="not a private key") as caught:
+        Client.from_environment(environ)
+    assert "bm90IGEga2V5" not in str(caught.value)
 
 
 # --- credentials ----------------------------------------------------------------------------------

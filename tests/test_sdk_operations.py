@@ -121,7 +121,7 @@ def test_from_environment_names_the_bad_variable(variable: str, value: str, mess
         ({"o_auth_client_id": ""}, "o_auth_client_id"),
         ({"o_auth_scopes": "read_scope"}, "not a single string"),
         ({"o_auth_clock_skew": -5}, "o_auth_clock_skew"),
-        ({"o_auth_client_authentication": "private_key_jwt"}, "o_auth_client_authentication"),
+        ({"o_auth_client_authentication": "client_secret_jwt"}, "o_auth_client_authentication"),
     ],
 )
 def test_credentials_are_validated(options: dict[str, object], message: str) -> None:
