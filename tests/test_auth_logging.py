@@ -11,7 +11,8 @@ TLS); and each access and refresh token the server issued.
 
 The secret and `private_key_jwt` clients reach the token endpoint through the fault proxy
 (support.proxy). The fault proxy is plain HTTP and cannot sit inside a mutual-TLS session, so
-`tls_client_auth` runs the scenarios whose faults are the server's own, against its TLS listener:
+`tls_client_auth` and `self_signed_tls_client_auth` run the scenarios whose faults are the server's
+own, against its TLS listener:
 "500 twice", "invalid_client", "invalid_scope", "revoked token", "raising callback", "raising
 provider", "refresh grant" and "refused refresh token". The other eight (503 with Retry-After,
 connection reset, hang past the timeout, non-JSON 200, 200 without access_token, expires_in as a
@@ -44,7 +45,7 @@ from httpccg import (
     TokenEvent,
     TokenRetryPolicy,
 )
-from support.client_auth import RSA_KEY_ID, ClientAuthMaterial, private_pem
+from support.client_auth import RSA_KEY_ID, ClientAuthMaterial, ClientCertificate, private_pem
 from support.proxy import Fault, FaultProxy
 from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer
 
@@ -65,7 +66,7 @@ def fresh_server(client_auth_server: OAuthTestServer) -> OAuthTestServer:
 class ClientAuth:
     """A client-authentication method: the test server's client for it and the credentials' options.
 
-    All four clients get refresh tokens, so every scenario has one in play."""
+    All five clients get refresh tokens, so every scenario has one in play."""
 
     method: str
     client: str
@@ -73,7 +74,7 @@ class ClientAuth:
 
     @property
     def through_proxy(self) -> bool:
-        return self.method != "tls_client_auth"
+        return self.method not in MUTUAL_TLS
 
     def credentials(self, server: OAuthTestServer, material: ClientAuthMaterial, wrong: bool) -> dict[str, Any]:
         """The credentials' options; `wrong` ones the server refuses with invalid_client."""
@@ -83,8 +84,8 @@ class ClientAuth:
             client_id = CLIENT_AUTH_CLIENTS[self.client]
             return {"o_auth_client_id": client_id, "o_auth_private_key": private_pem(key).decode(),
                     "o_auth_private_key_id": RSA_KEY_ID, **method}
-        if self.method == "tls_client_auth":
-            # The certificate is the HTTP client's (see `connection`); `wrong` presents another subject's.
+        if self.method in MUTUAL_TLS:
+            # The certificate is the HTTP client's (see `connection`).
             return {"o_auth_client_id": CLIENT_AUTH_CLIENTS[self.client], **method}
         client_id, secret = server.clients[self.client]
         return {"o_auth_client_id": client_id, "o_auth_client_secret": WRONG_SECRET if wrong else secret, **method}
@@ -95,7 +96,7 @@ class ClientAuth:
         """The client's URLs and HTTP client."""
         if not self.through_proxy:
             assert server.tls_origin is not None
-            certificate = material.other_subject if wrong else material.tls_client
+            certificate = MUTUAL_TLS[self.method][wrong](material)
             token_url = server.tls_origin + "/oauth/token"
             return {
                 "base_url": server.tls_origin + "/api/v1",
@@ -115,19 +116,29 @@ class ClientAuth:
         if self.method == "private_key_jwt":
             keys = (material.rsa_key, material.unregistered_key)
             return {piece for key in keys for piece in pem_pieces(private_pem(key).decode())}
-        if self.method == "tls_client_auth":
-            keys = (material.tls_client.key, material.other_subject.key)
+        if self.method in MUTUAL_TLS:
+            keys = [certificate(material).key for certificate in MUTUAL_TLS[self.method]]
             return {piece for key in keys for piece in pem_pieces(key.read_text())}
         client_id, secret = server.clients[self.client]
         basic = base64.b64encode(f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()).decode()
         return {secret, basic, WRONG_SECRET}
 
 
+# The mutual-TLS methods' certificates: the registered one, and one the server refuses.
+MUTUAL_TLS: dict[str, tuple[Callable[[ClientAuthMaterial], ClientCertificate], ...]] = {
+    "tls_client_auth": (lambda material: material.tls_client, lambda material: material.other_subject),
+    "self_signed_tls_client_auth": (
+        lambda material: material.self_signed,
+        lambda material: material.other_self_signed,
+    ),
+}
+
 CLIENT_AUTHS = [
     ClientAuth("client_secret_basic", "refresh"),
     ClientAuth("client_secret_post", "refresh_post"),
     ClientAuth("private_key_jwt", "jwt_refresh"),
     ClientAuth("tls_client_auth", "tls_refresh"),
+    ClientAuth("self_signed_tls_client_auth", "self_signed_tls_refresh"),
 ]
 
 

@@ -91,6 +91,13 @@ if (clientAuth !== null) {
       ttl: 4,
       refresh: true,
     },
+    {
+      id: 'self-signed-tls-refresh-client',
+      method: 'self_signed_tls_client_auth',
+      metadata: { jwks: clientAuth.self_signed_jwks },
+      ttl: 4,
+      refresh: true,
+    },
   );
 }
 CLIENTS.push(...CLIENT_AUTH_CLIENTS);

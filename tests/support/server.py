@@ -61,6 +61,7 @@ CLIENT_AUTH_CLIENTS: dict[str, str] = {
     # Like "refresh": tokens that live 4 s, each with a refresh token.
     "jwt_refresh": "jwt-refresh-client",
     "tls_refresh": "tls-refresh-client",
+    "self_signed_tls_refresh": "self-signed-tls-refresh-client",
 }
 
 # Control calls must reach 127.0.0.1 directly, whatever *_proxy says.
