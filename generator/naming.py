@@ -231,6 +231,10 @@ class StaticAuth:
         return _STATIC_TITLES[self.kind]
 
     @property
+    def oauth_variable_names(self) -> tuple[str, ...]:
+        return _OAUTH_VARIABLES
+
+    @property
     def environment_variables(self) -> list[str]:
         return [self.env_prefix + name for name in _STATIC_VARIABLES[self.kind]]
 
@@ -516,12 +520,16 @@ class Sdk:
         return _credential_uses(self.oauth, self.static_auth)
 
     @property
+    def oauth_variable_names(self) -> tuple[str, ...]:
+        return _OAUTH_VARIABLES
+
+    @property
     def environment_variables(self) -> list[str]:
         """The variables `from_environment()` reads besides `<PREFIX>_BASE_URL`."""
         variables = []
         for auth in self.oauth:
             variables += [f"{auth.env_prefix}O_AUTH_{name}" for name in _OAUTH_VARIABLES]
-            variables.append(f"{auth.env_prefix}TOKEN_URL")
+            variables += [f"{auth.env_prefix}TOKEN_URL", f"{auth.env_prefix}REFRESH_URL"]
         for static in self.static_auth:
             variables += static.environment_variables
         return variables
@@ -697,7 +705,17 @@ _OAUTH_RUNTIME_CLASSES = (
     "TokenEvent",
     "TokenRetryPolicy",
 )
-_OAUTH_VARIABLES = ("CLIENT_ID", "CLIENT_SECRET", "SCOPES", "CLOCK_SKEW")
+_OAUTH_VARIABLES = (
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "CLIENT_AUTHENTICATION",
+    "PRIVATE_KEY_FILE",
+    "PRIVATE_KEY_ID",
+    "SIGNING_ALGORITHM",
+    "SCOPES",
+    "CLOCK_SKEW",
+)
+"""The variables of each client-credentials scheme, after `<PREFIX>_O_AUTH_`, in `_environment`'s order."""
 _STATIC_VARIABLES = {"bearer": ("TOKEN",), "basic": ("USERNAME", "PASSWORD"), "api_key": ("API_KEY",)}
 _STATIC_TITLES = {"bearer": "HTTP bearer token", "basic": "HTTP basic authentication", "api_key": "API key"}
 _STATIC_CLASSES: dict[str, str] = {

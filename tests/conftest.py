@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_HTTPCCG = ROOT / "generated" / "httpccg"
 
-pytest_plugins = ["support.server", "support.proxy"]
+pytest_plugins = ["support.server", "support.proxy", "support.client_auth"]
 
 # The tests call the committed golden SDK, so what they prove holds for what users get.
 if str(GOLDEN_HTTPCCG) not in sys.path:

@@ -1,9 +1,9 @@
 """Client authentication of the token requests beyond the client secret: `private_key_jwt` (RFC 7523)
 and mutual TLS (`tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705), through the golden SDK.
 
-The server is the real oidc-provider of `support.server`, started for this module with the keys and
-certificates of `support.client_auth`: it holds `jwt-client` to the public keys of the test's signing
-keys, and its TLS listener asks for client certificates. What the client sent, and what the server made
+The server is the real oidc-provider of `support.server`, started with the keys and certificates of
+`support.client_auth` (fixture `client_auth_server`): it holds `jwt-client` to the public keys of the
+test's signing keys, and its TLS listener asks for client certificates. What the client sent, and what the server made
 of it, is read from the server's token log.
 """
 
@@ -15,8 +15,8 @@ import re
 import ssl
 import subprocess
 import sys
+import time
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,10 @@ from support.client_auth import (
     RSA_KEY_ID,
     ClientAuthMaterial,
     ClientCertificate,
-    make_client_auth_material,
     private_pem,
 )
-from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer, running_oauth_server
+from support.proxy import FaultProxy
+from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer
 
 JWT_CLIENT = CLIENT_AUTH_CLIENTS["jwt"]
 TLS_CLIENT = CLIENT_AUTH_CLIENTS["tls"]
@@ -48,21 +48,15 @@ READ = [OAuthScopeEnum.READ_SCOPE]
 FAST_RETRY = TokenRetryPolicy(base_delay=0.01, max_delay=0.05)
 
 
-@pytest.fixture(scope="module")
-def material(tmp_path_factory: pytest.TempPathFactory) -> ClientAuthMaterial:
-    return make_client_auth_material(tmp_path_factory.mktemp("client-auth"))
-
-
-@pytest.fixture(scope="module")
-def auth_server(material: ClientAuthMaterial) -> Iterator[OAuthTestServer]:
-    with running_oauth_server(material.config) as server:
-        yield server
+@pytest.fixture
+def material(client_auth_material: ClientAuthMaterial) -> ClientAuthMaterial:
+    return client_auth_material
 
 
 @pytest.fixture
-def server(auth_server: OAuthTestServer) -> OAuthTestServer:
-    auth_server.reset()
-    return auth_server
+def server(client_auth_server: OAuthTestServer) -> OAuthTestServer:
+    client_auth_server.reset()
+    return client_auth_server
 
 
 def _tls(server: OAuthTestServer) -> str:
@@ -274,6 +268,108 @@ def test_wrong_certificate_or_method_is_refused_once(
         refused = _refused(server, client.items.list_items)
     assert detail in refused["request"]["error_detail"]
     assert refused["request"]["tls"] is True
+
+
+# --- from_environment ------------------------------------------------------------------------------
+
+
+def test_from_environment_authenticates_with_private_key_jwt(
+    server: OAuthTestServer, material: ClientAuthMaterial, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "client-key.pem"
+    key_file.write_bytes(private_pem(material.ec_key))
+    environ = {
+        "HTTPCCG_BASE_URL": server.base_url,
+        "HTTPCCG_TOKEN_URL": server.token_url,
+        "HTTPCCG_O_AUTH_CLIENT_ID": JWT_CLIENT,
+        "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "private_key_jwt",
+        "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE": str(key_file),
+        "HTTPCCG_O_AUTH_PRIVATE_KEY_ID": EC_KEY_ID,
+        "HTTPCCG_O_AUTH_SIGNING_ALGORITHM": "ES256",
+        "HTTPCCG_O_AUTH_SCOPES": "read_scope",
+    }
+    with Client.from_environment(environ) as client:
+        client.items.list_items()
+        client.items.list_items()
+    (request,) = server.token_requests()
+    assert (request["status"], request["authenticated_as"], request["scope"]) == (200, "private_key_jwt", "read_scope")
+    assert request["assertion"]["header"]["alg"] == "ES256" and request["assertion"]["header"]["kid"] == EC_KEY_ID
+
+
+def test_from_environment_reads_the_refresh_url(
+    server: OAuthTestServer, material: ClientAuthMaterial, tmp_path: Path
+) -> None:
+    """The refresh grant goes to `<PREFIX>_REFRESH_URL`, a proxy here, and the first token request does not."""
+    key_file = tmp_path / "client-key.pem"
+    key_file.write_bytes(private_pem(material.rsa_key))
+    proxy = FaultProxy(server.origin)
+    proxy.start()
+    try:
+        environ = {
+            "HTTPCCG_BASE_URL": server.base_url,
+            "HTTPCCG_TOKEN_URL": server.token_url,
+            "HTTPCCG_REFRESH_URL": proxy.token_url,
+            "HTTPCCG_O_AUTH_CLIENT_ID": CLIENT_AUTH_CLIENTS["jwt_refresh"],
+            "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "private_key_jwt",
+            "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE": str(key_file),
+            "HTTPCCG_O_AUTH_PRIVATE_KEY_ID": RSA_KEY_ID,
+            # The client's tokens live 4 s: with a skew of 3 s they expire within a second.
+            "HTTPCCG_O_AUTH_CLOCK_SKEW": "3",
+        }
+        with Client.from_environment(environ) as client:
+            client.items.list_items()
+            time.sleep(1.1)
+            client.items.list_items()
+        assert [record.form["grant_type"] for record in proxy.token_requests()] == [["refresh_token"]]
+    finally:
+        proxy.stop()
+    assert server.grant_types() == ["client_credentials", "refresh_token"]
+    assert [request["authenticated_as"] for request in server.token_requests()] == ["private_key_jwt"] * 2
+
+
+def test_from_environment_needs_no_secret_with_mutual_tls(server: OAuthTestServer, material: ClientAuthMaterial) -> None:
+    environ = {
+        "HTTPCCG_BASE_URL": _tls(server) + "/api/v1",
+        "HTTPCCG_TOKEN_URL": _tls(server) + "/oauth/token",
+        "HTTPCCG_O_AUTH_CLIENT_ID": TLS_CLIENT,
+        "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "tls_client_auth",
+    }
+    with _tls_client(material, material.tls_client) as http_client:
+        Client.from_environment(environ, http_client=http_client).items.list_items()
+    (request,) = server.token_requests()
+    assert (request["status"], request["authenticated_as"]) == (200, "tls_client_auth")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"CLIENT_AUTHENTICATION": "client_secret_jwt"}, "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION must be one of"),
+        ({"CLIENT_AUTHENTICATION": "private_key_jwt"}, "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE is not set"),
+        ({"CLIENT_AUTHENTICATION": "client_secret_post"}, "HTTPCCG_O_AUTH_CLIENT_SECRET is not set"),
+        ({"CLIENT_ID": "", "PRIVATE_KEY_FILE": "key.pem"}, "HTTPCCG_O_AUTH_CLIENT_ID is not set"),
+        (
+            {"CLIENT_AUTHENTICATION": "private_key_jwt", "PRIVATE_KEY_FILE": "/nonexistent/key.pem"},
+            "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE names a file that cannot be read: /nonexistent/key.pem",
+        ),
+    ],
+)
+def test_from_environment_names_the_missing_or_bad_variable(settings: dict[str, str], message: str) -> None:
+    environ = {"HTTPCCG_O_AUTH_CLIENT_ID": "client"} | {f"HTTPCCG_O_AUTH_{name}": value for name, value in settings.items()}
+    with pytest.raises(ValueError, match=message):
+        Client.from_environment(environ)
+
+
+def test_from_environment_never_tells_the_key_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "not-a-key.pem"
+    key_file.write_text("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
+    environ = {
+        "HTTPCCG_O_AUTH_CLIENT_ID": "client",
+        "HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION": "private_key_jwt",
+        "HTTPCCG_O_AUTH_PRIVATE_KEY_FILE": str(key_file),
+    }
+    with pytest.raises(ValueError, match="not a private key") as caught:
+        Client.from_environment(environ)
+    assert "bm90IGEga2V5" not in str(caught.value)
 
 
 # --- credentials ----------------------------------------------------------------------------------

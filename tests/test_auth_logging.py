@@ -1,10 +1,23 @@
 """Logs and token events of the auth layer: what they tell, and that they never tell a secret.
 
-Every scenario runs against the real OAuth test server through the fault proxy (support.proxy), once
-per client-authentication method, while the root logger captures every record at DEBUG: the SDK's,
-httpx2's and httpcore2's. Each record is formatted in full (message with its arguments, exception and
-stack text, and the arguments' repr) and searched for every secret in play: the client secret, the
-HTTP Basic credential, and each access and refresh token the server issued (as the proxy saw them).
+Every scenario runs against the real OAuth test server, once per client-authentication method, while
+the root logger captures every record at DEBUG: the SDK's, httpx2's and httpcore2's. Each record is
+formatted in full (message with its arguments, exception and stack text, and the arguments' repr) and
+searched for every secret in play, and for overlapping pieces of each: the client secret and the HTTP
+Basic credential; the private key that signs client assertions (`private_key_jwt`), the unregistered
+key of the refused case, and every client assertion sent (as the fault proxy saw them, each checked
+against the server's log of the assertions it received); the keys of the client certificates (mutual
+TLS); and each access and refresh token the server issued.
+
+The secret and `private_key_jwt` clients reach the token endpoint through the fault proxy
+(support.proxy). The fault proxy is plain HTTP and cannot sit inside a mutual-TLS session, so
+`tls_client_auth` and `self_signed_tls_client_auth` run the scenarios whose faults are the server's
+own, against its TLS listener:
+"500 twice", "invalid_client", "invalid_scope", "revoked token", "raising callback", "raising
+provider", "refresh grant" and "refused refresh token". The other eight (503 with Retry-After,
+connection reset, hang past the timeout, non-JSON 200, 200 without access_token, expires_in as a
+string, negative and absent expires_in) need the proxy and run with the other three methods only.
+
 The scenarios also name the DEBUG lines and the token events they must produce, so that the test
 fails when logging or the event hook stops working, not only when a secret leaks.
 """
@@ -14,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -31,32 +45,100 @@ from httpccg import (
     TokenEvent,
     TokenRetryPolicy,
 )
+from support.client_auth import RSA_KEY_ID, ClientAuthMaterial, ClientCertificate, private_pem
 from support.proxy import Fault, FaultProxy
-from support.server import OAuthTestServer
+from support.server import CLIENT_AUTH_CLIENTS, OAuthTestServer
 
 QUICK = TokenRetryPolicy(max_attempts=4, base_delay=0.05, max_delay=2.0, max_total=10.0)
 TIMEOUT = 0.5
 SDK_LOGGER = "httpccg"
+WRONG_SECRET = "wrong-secret-value"
+
+
+@pytest.fixture
+def fresh_server(client_auth_server: OAuthTestServer) -> OAuthTestServer:
+    """The server with every client-authentication method's clients (and the fault proxy's upstream)."""
+    client_auth_server.reset()
+    return client_auth_server
 
 
 @dataclasses.dataclass(frozen=True)
 class ClientAuth:
-    """A client-authentication method: the test server's client for it and the credentials' options."""
+    """A client-authentication method: the test server's client for it and the credentials' options.
+
+    All five clients get refresh tokens, so every scenario has one in play."""
 
     method: str
     client: str
-    options: dict[str, Any]
+    options: dict[str, Any] = dataclasses.field(default_factory=dict)
 
-    def secrets(self, server: OAuthTestServer) -> list[str]:
+    @property
+    def through_proxy(self) -> bool:
+        return self.method not in MUTUAL_TLS
+
+    def credentials(self, server: OAuthTestServer, material: ClientAuthMaterial, wrong: bool) -> dict[str, Any]:
+        """The credentials' options; `wrong` ones the server refuses with invalid_client."""
+        method = {"o_auth_client_authentication": self.method}
+        if self.method == "private_key_jwt":
+            key = material.unregistered_key if wrong else material.rsa_key
+            client_id = CLIENT_AUTH_CLIENTS[self.client]
+            return {"o_auth_client_id": client_id, "o_auth_private_key": private_pem(key).decode(),
+                    "o_auth_private_key_id": RSA_KEY_ID, **method}
+        if self.method in MUTUAL_TLS:
+            # The certificate is the HTTP client's (see `connection`).
+            return {"o_auth_client_id": CLIENT_AUTH_CLIENTS[self.client], **method}
+        client_id, secret = server.clients[self.client]
+        return {"o_auth_client_id": client_id, "o_auth_client_secret": WRONG_SECRET if wrong else secret, **method}
+
+    def connection(
+        self, server: OAuthTestServer, proxy: FaultProxy, material: ClientAuthMaterial, wrong: bool
+    ) -> dict[str, Any]:
+        """The client's URLs and HTTP client."""
+        if not self.through_proxy:
+            assert server.tls_origin is not None
+            certificate = MUTUAL_TLS[self.method][wrong](material)
+            token_url = server.tls_origin + "/oauth/token"
+            return {
+                "base_url": server.tls_origin + "/api/v1",
+                "token_url": token_url,
+                "refresh_url": token_url,
+                "http_client": httpx2.Client(timeout=TIMEOUT, verify=certificate.ssl_context(material.ca_cert)),
+            }
+        return {
+            "base_url": server.base_url,
+            "token_url": proxy.token_url,
+            "refresh_url": proxy.token_url,
+            "http_client": httpx2.Client(timeout=TIMEOUT),
+        }
+
+    def secrets(self, server: OAuthTestServer, material: ClientAuthMaterial) -> set[str]:
+        """What must never be told, whole or in part."""
+        if self.method == "private_key_jwt":
+            keys = (material.rsa_key, material.unregistered_key)
+            return {piece for key in keys for piece in pem_pieces(private_pem(key).decode())}
+        if self.method in MUTUAL_TLS:
+            keys = [certificate(material).key for certificate in MUTUAL_TLS[self.method]]
+            return {piece for key in keys for piece in pem_pieces(key.read_text())}
         client_id, secret = server.clients[self.client]
         basic = base64.b64encode(f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()).decode()
-        return [secret, basic]
+        return {secret, basic, WRONG_SECRET}
 
 
-# Both clients get refresh tokens, so every scenario has one in play.
+# The mutual-TLS methods' certificates: the registered one, and one the server refuses.
+MUTUAL_TLS: dict[str, tuple[Callable[[ClientAuthMaterial], ClientCertificate], ...]] = {
+    "tls_client_auth": (lambda material: material.tls_client, lambda material: material.other_subject),
+    "self_signed_tls_client_auth": (
+        lambda material: material.self_signed,
+        lambda material: material.other_self_signed,
+    ),
+}
+
 CLIENT_AUTHS = [
-    ClientAuth("client_secret_basic", "refresh", {}),
-    ClientAuth("client_secret_post", "refresh_post", {"o_auth_client_authentication": "client_secret_post"}),
+    ClientAuth("client_secret_basic", "refresh"),
+    ClientAuth("client_secret_post", "refresh_post"),
+    ClientAuth("private_key_jwt", "jwt_refresh"),
+    ClientAuth("tls_client_auth", "tls_refresh"),
+    ClientAuth("self_signed_tls_client_auth", "self_signed_tls_refresh"),
 ]
 
 
@@ -97,28 +179,20 @@ class Harness:
 
     server: OAuthTestServer
     proxy: FaultProxy
+    material: ClientAuthMaterial
     auth: ClientAuth
     events: list[TokenEvent] = dataclasses.field(default_factory=list)
-    secrets: set[str] = dataclasses.field(default_factory=set)
 
-    def client(self, **options: Any) -> Client:
-        client_id, secret = self.server.clients[self.auth.client]
-        secret = options.pop("secret", secret)
-        self.secrets.add(secret)
+    def client(self, wrong_credentials: bool = False, **options: Any) -> Client:
         credentials = ClientCredentialsAuthCredentials(
-            o_auth_client_id=client_id,
-            o_auth_client_secret=secret,
+            **self.auth.credentials(self.server, self.material, wrong_credentials),
             o_auth_retry=QUICK,
             o_auth_on_token_event=self.events.append,
-            **self.auth.options,
             **options,
         )
         return Client(
             client_credentials_auth_credentials=credentials,
-            base_url=self.server.base_url,
-            token_url=self.proxy.token_url,
-            refresh_url=self.proxy.token_url,
-            http_client=httpx2.Client(timeout=TIMEOUT),
+            **self.auth.connection(self.server, self.proxy, self.material, wrong_credentials),
         )
 
     def kinds(self) -> list[str]:
@@ -134,6 +208,8 @@ class Scenario:
     """The token events, `reused` left out, in order."""
     lines: list[str]
     """Text that the SDK's DEBUG messages must contain, each in some message."""
+    needs_proxy: bool = True
+    """Whether the fault is the proxy's; the others run with every method (see the module docstring)."""
 
 
 def calls(count: int = 1, **options: Any) -> Callable[[Harness], None]:
@@ -154,6 +230,14 @@ def faulty(
         else:
             harness.proxy.inject(fault, count)
         calls(calls_)(harness)
+
+    return run
+
+
+def server_failing(status: int, count: int) -> Callable[[Harness], None]:
+    def run(harness: Harness) -> None:
+        harness.server.token_fail(count, status)
+        calls()(harness)
 
     return run
 
@@ -235,9 +319,10 @@ SCENARIOS = [
     ),
     Scenario(
         "500 twice",
-        faulty(Fault.answer(500, {"error": "server_error"}), count=2),
+        server_failing(500, count=2),
         ["retry", "retry", "fetched"],
         ["OAuth token retry: HTTP 500", "3 attempts in "],
+        needs_proxy=False,
     ),
     Scenario(
         "connection reset",
@@ -283,15 +368,17 @@ SCENARIOS = [
     ),
     Scenario(
         "invalid_client",
-        refused(secret="wrong-secret-value"),
+        refused(wrong_credentials=True),
         ["failed"],
         ["OAuth token failed: HTTP 401 invalid_client"],
+        needs_proxy=False,
     ),
     Scenario(
         "invalid_scope",
         refused(o_auth_scopes=["read_scope", "unknown_scope"]),
         ["failed"],
         ["OAuth token failed: HTTP 400 invalid_scope"],
+        needs_proxy=False,
     ),
     Scenario(
         "revoked token",
@@ -301,8 +388,11 @@ SCENARIOS = [
             "the API refused the OAuth token (HTTP 401)",
             "OAuth token refreshed: refused by the API with HTTP 401",
         ],
+        needs_proxy=False,
     ),
-    Scenario("raising callback", raising_callback, ["fetched"], ["o_auth_on_token_update raised"]),
+    Scenario(
+        "raising callback", raising_callback, ["fetched"], ["o_auth_on_token_update raised"], needs_proxy=False
+    ),
     Scenario(
         "raising provider",
         raising_provider,
@@ -311,12 +401,14 @@ SCENARIOS = [
             "OAuth token failed: o_auth_token_provider raised RuntimeError",
             "OAuth token provided: no token yet",
         ],
+        needs_proxy=False,
     ),
     Scenario(
         "refresh grant",
         refresh(revoke=False),
         ["fetched", "refreshed"],
         ["(refresh_token grant, scope None, client authentication", "OAuth token refreshed: expired"],
+        needs_proxy=False,
     ),
     Scenario(
         "refused refresh token",
@@ -327,20 +419,27 @@ SCENARIOS = [
             "the refresh grant failed (OAuthProviderError); falling back to the client-credentials grant",
             "OAuth token fetched: expired; the refresh grant failed",
         ],
+        needs_proxy=False,
     ),
+]
+CASES = [
+    pytest.param(scenario, auth, id=f"{scenario.name}-{auth.method}")
+    for scenario in SCENARIOS
+    for auth in CLIENT_AUTHS
+    if auth.through_proxy or not scenario.needs_proxy
 ]
 
 
-@pytest.mark.parametrize("auth", CLIENT_AUTHS, ids=[auth.method for auth in CLIENT_AUTHS])
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[scenario.name for scenario in SCENARIOS])
+@pytest.mark.parametrize(("scenario", "auth"), CASES)
 def test_debug_logs_and_events_tell_what_happened_and_no_secret(
     fresh_server: OAuthTestServer,
     fault_proxy: FaultProxy,
+    client_auth_material: ClientAuthMaterial,
     capture: Capture,
-    auth: ClientAuth,
     scenario: Scenario,
+    auth: ClientAuth,
 ) -> None:
-    harness = Harness(fresh_server, fault_proxy, auth)
+    harness = Harness(fresh_server, fault_proxy, client_auth_material, auth)
     scenario.run(harness)
 
     assert harness.kinds() == scenario.kinds
@@ -352,22 +451,44 @@ def test_debug_logs_and_events_tell_what_happened_and_no_secret(
 
     if "fetched" in scenario.kinds:
         assert fresh_server.refresh_tokens(), "a refresh token must be in play"
-    tokens = set(fault_proxy.issued_tokens()) | set(fresh_server.refresh_tokens())
+    tokens = set(fresh_server.issued_tokens()) | set(fault_proxy.issued_tokens())
     secrets = (
-        set(harness.secrets)
-        | set(auth.secrets(fresh_server))
+        auth.secrets(fresh_server, client_auth_material)
         | {piece for token in tokens for piece in pieces(token)}
+        | {piece for assertion in sent_assertions(fresh_server, fault_proxy, auth) for piece in pieces(assertion)}
     )
     texts = capture.texts + [repr(event) for event in harness.events]
     for secret in secrets:
         leaks = [text for text in texts if secret in text]
-        assert not leaks, leaks[0]
+        assert not leaks, (secret, leaks[0])
+
+
+def sent_assertions(server: OAuthTestServer, proxy: FaultProxy, auth: ClientAuth) -> list[str]:
+    """Every client assertion sent, as the proxy saw it; the server received no other."""
+    sent = [assertion for record in proxy.token_requests() for assertion in record.form.get("client_assertion", [])]
+    received = [request["assertion"] for request in server.token_requests() if request["assertion"] is not None]
+    assert {assertion["claims"]["jti"] for assertion in received} <= {jti(assertion) for assertion in sent}
+    assert bool(received) == (auth.method == "private_key_jwt")
+    return sent
+
+
+def jti(assertion: str) -> str:
+    claims = assertion.split(".")[1]
+    identifier: str = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["jti"]
+    return identifier
 
 
 def pieces(token: str, size: int = 12) -> set[str]:
     """The token and overlapping pieces of it, so that a part of a token shown is found too: any
     `size + size // 2 - 1` characters of it in a row contain one piece."""
     return {token} | {token[start : start + size] for start in range(0, len(token) - size + 1, size // 2)}
+
+
+def pem_pieces(pem: str) -> set[str]:
+    """The PEM text, its base64 body, and pieces of the body and of each of its lines (a key shown in
+    a log keeps or loses its line breaks)."""
+    lines = [line for line in pem.strip().splitlines() if not line.startswith("-----")]
+    return {pem} | pieces("".join(lines)) | {piece for line in lines for piece in pieces(line)}
 
 
 def test_an_event_hook_that_raises_is_logged_and_the_call_succeeds(

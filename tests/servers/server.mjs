@@ -49,7 +49,7 @@ const CLIENTS = [
     id: 'read-only-client', secret: 'read-only-secret', method: 'client_secret_basic', ttl: 3600, scope: READ,
   },
   { id: 'odd-client', secret: 'p@ss word:+/%&=', method: 'client_secret_basic', ttl: 3600 },
-  // oidc-provider issues refresh tokens only with authorization codes; for these two clients the
+  // oidc-provider issues refresh tokens only with authorization codes; for these clients the
   // client-credentials response also carries one, which the refresh_token grant below accepts.
   {
     id: 'refresh-client', secret: 'refresh-secret', method: 'client_secret_basic', ttl: 4, refresh: true,
@@ -78,6 +78,28 @@ const CLIENT_AUTH_CLIENTS = clientAuth === null ? [] : [
     metadata: { jwks: clientAuth.self_signed_jwks },
   },
 ].map((c) => ({ ...c, ttl: 3600 }));
+// Like refresh-client: tokens that live 4 s, and a refresh token with each.
+if (clientAuth !== null) {
+  CLIENT_AUTH_CLIENTS.push(
+    {
+      id: 'jwt-refresh-client', method: 'private_key_jwt', metadata: { jwks: clientAuth.jwt_jwks }, ttl: 4, refresh: true,
+    },
+    {
+      id: 'tls-refresh-client',
+      method: 'tls_client_auth',
+      metadata: { tls_client_auth_subject_dn: TLS_CLIENT_SUBJECT },
+      ttl: 4,
+      refresh: true,
+    },
+    {
+      id: 'self-signed-tls-refresh-client',
+      method: 'self_signed_tls_client_auth',
+      metadata: { jwks: clientAuth.self_signed_jwks },
+      ttl: 4,
+      refresh: true,
+    },
+  );
+}
 CLIENTS.push(...CLIENT_AUTH_CLIENTS);
 const TTL_BY_CLIENT = new Map(CLIENTS.map((c) => [c.id, c.ttl]));
 const REFRESHING_CLIENTS = new Set(CLIENTS.filter((c) => c.refresh).map((c) => c.id));
@@ -90,6 +112,7 @@ const state = {
   revokedJtis: new Set(),
   seenJtis: new Set(), // seen by the resource server or issued by the token endpoint
   refreshTokens: new Map(), // refresh token -> { clientId, scope, revoked }
+  issuedTokens: [], // every access and refresh token the token endpoint answered with
   rejectAll: false,
   tokenDelaySeconds: 0,
   tokenFail: { count: 0, status: 500 },
@@ -103,6 +126,7 @@ function resetState() {
   state.revokedJtis.clear();
   state.seenJtis.clear();
   state.refreshTokens.clear();
+  state.issuedTokens = [];
   state.rejectAll = false;
   state.tokenDelaySeconds = 0;
   state.tokenFail = { count: 0, status: 500 };
@@ -331,6 +355,8 @@ provider.on('grant.success', (ctx) => {
   if (params.grant_type === 'client_credentials' && REFRESHING_CLIENTS.has(client.clientId)) {
     ctx.body.refresh_token = mintRefreshToken(client.clientId, ctx.body.scope);
   }
+  state.issuedTokens.push(ctx.body.access_token);
+  if (ctx.body.refresh_token) state.issuedTokens.push(ctx.body.refresh_token);
 });
 
 // The refresh_token grant for the refreshing clients, registered in place of oidc-provider's own
@@ -603,6 +629,8 @@ async function handleControl(req, res, path) {
     case 'POST /_test/reset':
       resetState();
       return sendJson(res, 200, { ok: true });
+    case 'GET /_test/issued-tokens':
+      return sendJson(res, 200, state.issuedTokens);
     case 'GET /_test/refresh-tokens':
       return sendJson(res, 200, [...state.refreshTokens].map(([value, grant]) => ({ value, ...grant })));
     case 'POST /_test/revoke-refresh-tokens':

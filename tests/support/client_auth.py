@@ -4,6 +4,9 @@
 of `jwt-client`, the self-signed certificate of `self-signed-tls-client`, the TLS listener's key and
 certificate and the CA that issues client certificates) and returns the private halves the tests give
 to the SDK: the keys that sign client assertions and the client certificates for mutual TLS.
+
+Fixtures: ``client_auth_material`` (session scope) and ``client_auth_server`` (session scope), a
+server started with that material.
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ import json
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+from support.server import OAuthTestServer, running_oauth_server
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -173,3 +181,14 @@ def _certificate_jwk(cert_path: Path) -> dict[str, Any]:
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     der = cert.public_bytes(serialization.Encoding.DER)
     return {**_jwk(cert.public_key(), "self-signed"), "x5c": [base64.b64encode(der).decode()]}
+
+
+@pytest.fixture(scope="session")
+def client_auth_material(tmp_path_factory: pytest.TempPathFactory) -> ClientAuthMaterial:
+    return make_client_auth_material(tmp_path_factory.mktemp("client-auth"))
+
+
+@pytest.fixture(scope="session")
+def client_auth_server(client_auth_material: ClientAuthMaterial) -> Iterator[OAuthTestServer]:
+    with running_oauth_server(client_auth_material.config) as server:
+        yield server

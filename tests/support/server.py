@@ -58,6 +58,10 @@ CLIENT_AUTH_CLIENTS: dict[str, str] = {
     "jwt": "jwt-client",
     "tls": "tls-client",
     "self_signed_tls": "self-signed-tls-client",
+    # Like "refresh": tokens that live 4 s, each with a refresh token.
+    "jwt_refresh": "jwt-refresh-client",
+    "tls_refresh": "tls-refresh-client",
+    "self_signed_tls_refresh": "self-signed-tls-refresh-client",
 }
 
 # Control calls must reach 127.0.0.1 directly, whatever *_proxy says.
@@ -120,6 +124,11 @@ class OAuthTestServer:
     def refresh_tokens(self) -> list[str]:
         """Every refresh token the server issued since the last reset."""
         return [grant["value"] for grant in self._call("GET", "/_test/refresh-tokens")]
+
+    def issued_tokens(self) -> list[str]:
+        """Every access and refresh token the token endpoint answered with since the last reset."""
+        tokens: list[str] = self._call("GET", "/_test/issued-tokens")
+        return tokens
 
     def revoke_refresh_tokens(self) -> None:
         """Refuse every refresh token issued so far with invalid_grant; new ones still work."""

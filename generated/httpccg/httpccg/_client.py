@@ -101,7 +101,10 @@ class Client:
         """A client configured from environment variables.
 
         Reads `HTTPCCG_BASE_URL`, `HTTPCCG_O_AUTH_CLIENT_ID`, `HTTPCCG_O_AUTH_CLIENT_SECRET`,
-        `HTTPCCG_O_AUTH_SCOPES`, `HTTPCCG_O_AUTH_CLOCK_SKEW`, `HTTPCCG_TOKEN_URL`.
+        `HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION`, `HTTPCCG_O_AUTH_PRIVATE_KEY_FILE`,
+        `HTTPCCG_O_AUTH_PRIVATE_KEY_ID`, `HTTPCCG_O_AUTH_SIGNING_ALGORITHM`,
+        `HTTPCCG_O_AUTH_SCOPES`, `HTTPCCG_O_AUTH_CLOCK_SKEW`, `HTTPCCG_TOKEN_URL`,
+        `HTTPCCG_REFRESH_URL`.
 
         Raises:
             ValueError: A variable is missing or malformed; the message names it.
@@ -113,6 +116,7 @@ class Client:
             ),
             base_url=read_setting(environ, ENVIRONMENT_PREFIX + "BASE_URL"),
             token_url=read_setting(environ, "HTTPCCG_TOKEN_URL"),
+            refresh_url=read_setting(environ, "HTTPCCG_REFRESH_URL"),
             http_client=http_client,
         )
 
@@ -216,7 +220,10 @@ class AsyncClient:
         """A client configured from environment variables.
 
         Reads `HTTPCCG_BASE_URL`, `HTTPCCG_O_AUTH_CLIENT_ID`, `HTTPCCG_O_AUTH_CLIENT_SECRET`,
-        `HTTPCCG_O_AUTH_SCOPES`, `HTTPCCG_O_AUTH_CLOCK_SKEW`, `HTTPCCG_TOKEN_URL`.
+        `HTTPCCG_O_AUTH_CLIENT_AUTHENTICATION`, `HTTPCCG_O_AUTH_PRIVATE_KEY_FILE`,
+        `HTTPCCG_O_AUTH_PRIVATE_KEY_ID`, `HTTPCCG_O_AUTH_SIGNING_ALGORITHM`,
+        `HTTPCCG_O_AUTH_SCOPES`, `HTTPCCG_O_AUTH_CLOCK_SKEW`, `HTTPCCG_TOKEN_URL`,
+        `HTTPCCG_REFRESH_URL`.
 
         Raises:
             ValueError: A variable is missing or malformed; the message names it.
@@ -228,6 +235,7 @@ class AsyncClient:
             ),
             base_url=read_setting(environ, ENVIRONMENT_PREFIX + "BASE_URL"),
             token_url=read_setting(environ, "HTTPCCG_TOKEN_URL"),
+            refresh_url=read_setting(environ, "HTTPCCG_REFRESH_URL"),
             http_client=http_client,
         )
 

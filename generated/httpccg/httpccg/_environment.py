@@ -1,17 +1,21 @@
 """Client settings read from environment variables, for `Client.from_environment()`.
 
-Empty variables count as unset. A variable that is malformed, or one of a pair that is set without the
-other, raises `ValueError` naming it.
+Empty variables count as unset. A variable that is malformed, or one that is needed by the others that
+are set and is not, raises `ValueError` naming it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import TypeVar, cast
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from ._auth import (
+    _CLIENT_AUTHENTICATIONS,
+    _SECRET_AUTHENTICATIONS,
     ClientCredentialsAuthCredentials,
 )
 
@@ -29,18 +33,77 @@ def read_client_credentials(
     credentials_class: type[Credentials],
     scopes: type[Enum],
 ) -> Credentials | None:
-    """Client credentials from `<prefix>O_AUTH_CLIENT_ID`, `..._CLIENT_SECRET`, `..._SCOPES` (separated
-    by spaces or commas) and `..._CLOCK_SKEW` (seconds); None when neither ID nor secret is set."""
-    pair = _pair(environ, prefix + "O_AUTH_CLIENT_ID", prefix + "O_AUTH_CLIENT_SECRET")
-    if pair is None:
+    """Client credentials from the `<prefix>O_AUTH_...` variables; None when none of `CLIENT_ID`,
+    `CLIENT_SECRET` and `PRIVATE_KEY_FILE` is set.
+
+    `CLIENT_AUTHENTICATION` names the method (the credentials' default when unset); `CLIENT_SECRET` is
+    needed by `client_secret_basic` and `client_secret_post` only; `private_key_jwt` reads its key from
+    the PEM file `PRIVATE_KEY_FILE`, with `PRIVATE_KEY_ID` and `SIGNING_ALGORITHM`. `SCOPES` are
+    separated by spaces or commas, `CLOCK_SKEW` is in seconds.
+    """
+    variable = {name: f"{prefix}O_AUTH_{name}" for name in _OAUTH_VARIABLES}
+    value = {name: read_setting(environ, variable[name]) for name in _OAUTH_VARIABLES}
+    client_id = value["CLIENT_ID"]
+    if client_id is None and value["CLIENT_SECRET"] is None and value["PRIVATE_KEY_FILE"] is None:
         return None
-    scope_variable, skew_variable = prefix + "O_AUTH_SCOPES", prefix + "O_AUTH_CLOCK_SKEW"
-    return credentials_class(
-        o_auth_client_id=pair[0],
-        o_auth_client_secret=pair[1],
-        o_auth_scopes=_scopes(scope_variable, read_setting(environ, scope_variable), scopes),
-        o_auth_clock_skew=_seconds(skew_variable, read_setting(environ, skew_variable)),
+    method = value["CLIENT_AUTHENTICATION"] or _default(
+        credentials_class, "o_auth_client_authentication"
     )
+    if method not in _CLIENT_AUTHENTICATIONS:
+        known = ", ".join(_CLIENT_AUTHENTICATIONS)
+        raise ValueError(
+            f"{variable['CLIENT_AUTHENTICATION']} must be one of {known}, not {method!r}"
+        )
+    needed = ["CLIENT_ID"]
+    if method in _SECRET_AUTHENTICATIONS:
+        needed.append("CLIENT_SECRET")
+    if method == "private_key_jwt":
+        needed.append("PRIVATE_KEY_FILE")
+    for name in needed:
+        if value[name] is None:
+            raise ValueError(f"{variable[name]} is not set")
+    settings: dict[str, Any] = {
+        "o_auth_client_authentication": method,
+        "o_auth_client_secret": value["CLIENT_SECRET"],
+        "o_auth_private_key_id": value["PRIVATE_KEY_ID"],
+        "o_auth_scopes": _scopes(variable["SCOPES"], value["SCOPES"], scopes),
+        "o_auth_clock_skew": _seconds(variable["CLOCK_SKEW"], value["CLOCK_SKEW"]),
+    }
+    if value["SIGNING_ALGORITHM"] is not None:
+        settings["o_auth_signing_algorithm"] = value["SIGNING_ALGORITHM"]
+    if value["PRIVATE_KEY_FILE"] is not None:
+        settings["o_auth_private_key"] = _file(
+            variable["PRIVATE_KEY_FILE"], value["PRIVATE_KEY_FILE"]
+        )
+    return credentials_class(o_auth_client_id=cast(str, client_id), **settings)
+
+
+_OAUTH_VARIABLES = (
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "CLIENT_AUTHENTICATION",
+    "PRIVATE_KEY_FILE",
+    "PRIVATE_KEY_ID",
+    "SIGNING_ALGORITHM",
+    "SCOPES",
+    "CLOCK_SKEW",
+)
+
+
+def _default(credentials_class: type[ClientCredentialsAuthCredentials], field: str) -> Any:
+    return next(
+        item.default for item in dataclasses.fields(credentials_class) if item.name == field
+    )
+
+
+def _file(variable: str, path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        # The message names the file, never its content.
+        raise ValueError(
+            f"{variable} names a file that cannot be read: {path} ({error.strerror})"
+        ) from None
 
 
 def _pair(environ: Mapping[str, str], first: str, second: str) -> tuple[str, str] | None:
