@@ -149,10 +149,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from generator.pipeline import describe
 
         old, _ = describe(args.diff, settings.package_name, strict=args.strict, project=settings.project)
-        new, warnings = describe(
+        new, problems = describe(
             settings.spec, settings.package_name, strict=args.strict, project=settings.project
         )
-        _print_warnings(warnings)
+        _print_warnings(problems)
         print(diff.release_notes(diff.changes(old, new)), end="")
         return EXIT_OK
     assert settings.output is not None

@@ -60,7 +60,7 @@ def format_files(files: list[OutputFile], *, parallel_lines: int = PARALLEL_LINE
         cache.put(block, result)
     for index, found in blocks.items():
         parts = [part for part in (done[block] for block in found) if part]
-        formatted[index] = BLANK_LINES_BEFORE_BLOCK.join(parts)  # type: ignore[arg-type]
+        formatted[index] = BLANK_LINES_BEFORE_BLOCK.join(parts)
         cache.put(files[index].text, formatted[index])
     return [OutputFile(file.path, formatted.get(index, file.text)) for index, file in enumerate(files)]
 

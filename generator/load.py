@@ -118,7 +118,7 @@ class Source:
         spec takes several times the memory of its data, and a second to build. A document with aliases
         is read as a tree, since an alias's content is written elsewhere."""
         self._searched |= pointers
-        wanted = set()
+        wanted: set[str] = set()
         for pointer in pointers:
             parts = pointer.split("/")
             wanted.update("/".join(parts[:length]) for length in range(1, len(parts) + 1))
@@ -171,7 +171,9 @@ def _event_marks(text: str, wanted: set[str]) -> dict[str, tuple[int, int]] | No
             else:
                 skipping = 1
             continue
-        marks[pointer] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        start = event.start_mark
+        assert start is not None  # the parser marks every event it reads from text
+        marks[pointer] = (start.line + 1, start.column + 1)
         if isinstance(event, yaml.ScalarEvent):
             _next_entry(stack)
         else:

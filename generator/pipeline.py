@@ -14,8 +14,9 @@ from generator.bundle import bundle
 from generator.config import ProjectSettings
 from generator.format import format_files
 from generator.load import load
+from generator.output import OutputFile
 from generator.problems import Problem, Report, Severity, SpecError, printable
-from generator.render import OutputFile, render
+from generator.render import render
 from generator.untrusted import Identifier
 from generator.validate import Validation
 from generator.write import write
