@@ -196,3 +196,34 @@ def test_without_a_refresh_url_the_refresh_token_is_ignored(fresh_server: OAuthT
     assert first.refresh_token is not None
     assert second.access_token != first.access_token
     assert fresh_server.grant_types() == [CC, CC]
+
+
+def test_refresh_grant_sends_the_extra_token_parameters(fresh_server: OAuthTestServer) -> None:
+    options = {"o_auth_token_parameters": {"resource": fresh_server.base_url}}
+    with Client(
+        client_credentials_auth_credentials=credentials(fresh_server, **options), base_url=fresh_server.base_url
+    ) as client:
+        client.items.list_items()
+        time.sleep(PAST_EXPIRY)
+        client.items.list_items()
+    requests = fresh_server.token_requests()
+    assert [request["grant_type"] for request in requests] == [CC, REFRESH]
+    assert [request["resource"] for request in requests] == [fresh_server.base_url] * 2
+    assert [request["status"] for request in requests] == [200, 200]
+
+
+def test_a_given_token_of_other_scopes_is_not_refreshed_for_an_operation(fresh_server: OAuthTestServer) -> None:
+    # A token granting write_scope only, with a refresh token: refreshing it would renew write_scope,
+    # so the read operation gets a client-credentials token of its own.
+    with make_client(fresh_server) as client:
+        write_token = client.client_credentials_auth_manager.fetch_token(["write_scope"])
+    assert write_token.scope == "write_scope" and write_token.refresh_token
+    given = credentials(fresh_server, o_auth_token=write_token)
+    with Client(client_credentials_auth_credentials=given, base_url=fresh_server.base_url) as client:
+        client.items.list_items()
+    requests = fresh_server.token_requests()
+    assert [(request["grant_type"], request["scope"]) for request in requests] == [
+        (CC, "write_scope"),
+        (CC, "read_scope"),
+    ]
+    assert [request["status"] for request in fresh_server.api_requests()] == [200]

@@ -164,7 +164,7 @@ class TokenEvent:
             failed for good).
         reason: Why, in words: what made a new token needed (`no token yet`, `expired`, `refused by the
             API with HTTP 401`), or what failed (`HTTP 400 invalid_grant`, `ConnectTimeout`).
-        scopes: The token's granted scopes; empty when unknown.
+        scopes: The token's scopes as the server stated them in its `scope`; empty when it did not.
         expires_in: Seconds from now until the token expires; None when unknown or without a token.
         token_id: A short fingerprint of the token (8 hex digits of its SHA-256) to tell tokens apart;
             None without a token.
@@ -527,6 +527,8 @@ class _TokenState:
         self._tokens: dict[frozenset[str], _Cached] = {}
         # The newest token asked for with each scope set, refused or not, for the provider.
         self._latest: dict[frozenset[str], OAuthToken] = {}
+        # The token the API refused for each scope set, until a new one is kept.
+        self._refused: dict[frozenset[str], OAuthToken] = {}
         self._last: OAuthToken | None = None
         self._given: OAuthToken | None = None
         self.o_auth_token = credentials.o_auth_token if credentials else None
@@ -545,6 +547,7 @@ class _TokenState:
         self._last = self._given = token
         self._tokens.clear()
         self._latest.clear()
+        self._refused.clear()
         if token is not None:
             granted = None if token.scope is None else frozenset(token.scope.split())
             self._tokens[granted or frozenset()] = _Cached(
@@ -590,7 +593,20 @@ class _TokenState:
             raise RuntimeError(_REENTRY)
 
     def _previous(self, request: frozenset[str]) -> OAuthToken | None:
-        return self._latest.get(request, self._given)
+        """The last token for `request`: the one the API refused, else the newest, else the token given."""
+        return self._refused.get(request) or self._latest.get(request) or self._given
+
+    def _own_previous(self, request: frozenset[str]) -> OAuthToken | None:
+        """The last token asked for with `request`, or the token given when it grants those scopes."""
+        previous = self._refused.get(request) or self._latest.get(request)
+        given = self._given
+        if (
+            previous is None
+            and given is not None
+            and (given.scope is None or request <= set(given.scope.split()))
+        ):
+            return given
+        return previous
 
     def _fresh_until(self, token: OAuthToken) -> float:
         return math.inf if token.expiry is None else token.expiry - self._margin(token)
@@ -611,18 +627,20 @@ class _TokenState:
         """Whether the manager has credentials, or at least a token, to authorize requests with."""
         return self._credentials is not None or self._last is not None
 
-    def _drop(self, token: OAuthToken) -> None:
+    def _drop(self, token: OAuthToken) -> bool:
+        """Stop using `token`; whether it was in use."""
+        dropped = False
         for needs, cached in list(self._tokens.items()):
-            if cached.token is token:
-                self._tokens.pop(needs, None)
+            if cached.token is token and self._tokens.pop(needs, None) is not None:
+                self._refused[needs] = token
+                dropped = True
+        return dropped
 
     def _keep(self, token: OAuthToken, request: frozenset[str]) -> None:
         granted = request if token.scope is None else frozenset(token.scope.split())
         self._tokens[request] = _Cached(token, request, granted, self._fresh_until(token))
         self._latest[request] = self._last = token
-        _logger.debug(
-            "using a new OAuth token (expires in %s s, scope %r)", token.expires_in, token.scope
-        )
+        self._refused.pop(request, None)
 
     def _scope_parameter(self, scopes: Iterable[str] | None) -> str | None:
         """The `scope` of a token request for `scopes`; by default those being acquired, else `o_auth_scopes`."""
@@ -653,10 +671,8 @@ class _TokenState:
         form = credentials.token_form(scope)
         if refresh_token is not None and self._refresh_url:
             # RFC 6749 section 6: without a scope the new token has the scope of the one refreshed.
-            url, form = self._refresh_url, {
-                "grant_type": "refresh_token",
-                "refresh_token": refresh_token,
-            }
+            url, form = self._refresh_url, credentials.token_form(None)
+            form.update(grant_type="refresh_token", refresh_token=refresh_token)
         if not url:
             raise ValueError("the spec names no token URL: create the client with one")
         headers = {"Accept": "application/json"}
@@ -753,18 +769,17 @@ class _TokenState:
 
     def _need(self, request: frozenset[str]) -> str:
         """Why a new token for `request` is needed, for logs and events."""
-        previous = self._previous(request)
-        if previous is None:
-            return "no token yet"
-        cached = self._tokens.get(request)
-        if cached is None or cached.token is not previous:
+        if request in self._refused:
             return "refused by the API with HTTP 401"
-        return "expired"
+        if request in self._tokens or request in self._latest:
+            return "expired"
+        return "no token yet"
 
     def _refresh_token(self, request: frozenset[str]) -> str | None:
         """The refresh token to renew `request`'s token with, when the server issued one and there is a
         refresh URL."""
-        previous = self._previous(request)
+        # Only a token asked for with these scopes: refreshing another would renew other scopes.
+        previous = self._own_previous(request)
         if self._refresh_url is None or previous is None:
             return None
         return previous.refresh_token
@@ -784,9 +799,11 @@ class _TokenState:
             self._tell("failed", f"o_auth_token_provider raised {type(error).__name__}")
             raise
 
-    def _reused(self, token: OAuthToken) -> None:
-        # Called on every request: the caller checks first that someone listens.
-        self._tell("reused", "still fresh", token)
+    def _reused(self, token: OAuthToken) -> OAuthToken:
+        # On every request: the event is built only when someone listens.
+        if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
+            self._tell("reused", "still fresh", token)
+        return token
 
     def _tell(
         self,
@@ -891,14 +908,12 @@ class ClientCredentialsAuthManager(_TokenState):
         needs = _scope_set(scopes)
         token = self._fresh(needs)
         if token is not None:
-            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
-                self._reused(token)
-            return token
+            return self._reused(token)
         request = self._request_for(needs)
         with self._lock:
             token = self._reusable(needs, request)
             if token is not None:
-                return token
+                return self._reused(token)
             self._refuse_reentry()
             pending = self._acquisitions.get(request)
             if pending is None:
@@ -909,20 +924,24 @@ class ClientCredentialsAuthManager(_TokenState):
         try:
             token = self._acquire(request)
         except BaseException as error:
+            # Removed before the waiters learn the outcome: a caller arriving later starts afresh.
+            self._end_acquisition(request)
             acquisition.set_exception(error)
             raise
-        else:
-            acquisition.set_result(token)
-            return token
-        finally:
-            with self._lock:
-                del self._acquisitions[request]
+        self._end_acquisition(request)
+        acquisition.set_result(token)
+        return token
+
+    def _end_acquisition(self, request: frozenset[str]) -> None:
+        with self._lock:
+            del self._acquisitions[request]
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
         with self._lock:
-            self._drop(token)
-        self._tell("dropped", "refused by the API with HTTP 401", token)
+            dropped = self._drop(token)
+        if dropped:
+            self._tell("dropped", "refused by the API with HTTP 401", token)
 
     def _acquire(self, request: frozenset[str]) -> OAuthToken:
         reason = self._need(request)
@@ -1025,15 +1044,13 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         needs = _scope_set(scopes)
         token = self._fresh(needs)
         if token is not None:
-            if self._on_event is not None or _logger.isEnabledFor(logging.DEBUG):
-                self._reused(token)
-            return token
+            return self._reused(token)
         import asyncio
 
         request = self._request_for(needs)
         token = self._reusable(needs, request)
         if token is not None:
-            return token
+            return self._reused(token)
         self._refuse_reentry()
         acquisition = self._acquisitions.get(request)
         if (
@@ -1050,8 +1067,8 @@ class AsyncClientCredentialsAuthManager(_TokenState):
 
     def reject(self, token: OAuthToken) -> None:
         """Stop using a token the API refused (HTTP 401); the next call acquires a new one."""
-        self._drop(token)
-        self._tell("dropped", "refused by the API with HTTP 401", token)
+        if self._drop(token):
+            self._tell("dropped", "refused by the API with HTTP 401", token)
 
     def _acquisition_done(
         self, request: frozenset[str], acquisition: asyncio.Task[OAuthToken]
@@ -1134,7 +1151,6 @@ def _details(event: TokenEvent) -> str:
     return f" ({', '.join(details)})" if details else ""
 
 
-@functools.lru_cache(maxsize=16)
 def _fingerprint(access_token: str) -> str:
     """8 hex digits of the token's SHA-256: tells tokens apart in logs, and cannot be turned back."""
     return hashlib.sha256(access_token.encode()).hexdigest()[:8]
