@@ -231,10 +231,6 @@ class StaticAuth:
         return _STATIC_TITLES[self.kind]
 
     @property
-    def oauth_variable_names(self) -> tuple[str, ...]:
-        return _OAUTH_VARIABLES
-
-    @property
     def environment_variables(self) -> list[str]:
         return [self.env_prefix + name for name in _STATIC_VARIABLES[self.kind]]
 
@@ -522,6 +518,11 @@ class Sdk:
     @property
     def oauth_variable_names(self) -> tuple[str, ...]:
         return _OAUTH_VARIABLES
+
+    @property
+    def client_authentications(self) -> tuple[str, ...]:
+        """The client authentication methods the credentials accept, as the spec extension names them."""
+        return m.CLIENT_AUTHENTICATIONS
 
     @property
     def environment_variables(self) -> list[str]:
