@@ -23,9 +23,9 @@ from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
 from generator.cache import Cache
-from generator.output import OutputFile
+from generator.output import LINE_LENGTH, TARGET_VERSION, OutputFile
 
-_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
+_MODE = black.Mode(target_versions={TargetVersion[TARGET_VERSION.upper()]}, line_length=LINE_LENGTH)
 PARALLEL_LINES = 20_000
 """Below this many lines to format, starting worker processes costs more than it saves."""
 

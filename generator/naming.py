@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin
@@ -94,6 +94,22 @@ def pascal(text: str) -> str:
         word[:1].upper() + word[1:].lower() if not word.isupper() or len(word) > 1 else word
         for word in words(text)
     )
+
+
+def camel_case(attribute: str) -> str:
+    """`created_at` → `createdAt`, `from_` → `from`: the wire name a camelCase model's base class gives an
+    attribute (the SDK's `_camel_case`, which must stay the same)."""
+    first, *rest = attribute.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+MODEL_BASES: dict[str, Callable[[str], str]] = {
+    "_Model": lambda attribute: attribute,
+    "_CamelCaseModel": camel_case,
+    "_UpperCaseModel": str.upper,
+}
+"""The generated models' base classes, each with the wire name it gives a field's attribute (its alias
+generator in the SDK), in order of preference."""
 
 
 def constant(text: str) -> str:
@@ -268,6 +284,7 @@ class Field:
     attribute: Identifier
     wire_name: SpecText
     needs_alias: bool
+    """Whether the wire name differs from what the model's base class makes of the attribute."""
     annotation: str
     required: bool
     description: SpecText | None
@@ -282,6 +299,8 @@ class ModelClass:
     doc_page: str
     description: SpecText
     fields: tuple[Field, ...]
+    base_class: str = "_Model"
+    """One of MODEL_BASES: how the fields' wire names are made from their attributes."""
     extra_annotation: str | None = None
     """The type of the values of fields the model does not declare, when the schema gives one."""
 
@@ -941,6 +960,9 @@ def _model(
     attributes: dict[str, Identifier],
     enums: dict[str, EnumClass],
 ) -> ModelClass:
+    # The base class that names the most fields right leaves the fewest explicit aliases.
+    wire_names = [(attributes[prop.name.raw], prop.name.raw) for prop in model.properties]
+    base = min(MODEL_BASES, key=lambda name: sum(MODEL_BASES[name](a) != wire for a, wire in wire_names))
     fields = []
     for prop in model.properties:
         attribute = attributes[prop.name.raw]
@@ -952,7 +974,7 @@ def _model(
             Field(
                 attribute,
                 prop.name,
-                attribute != prop.name.raw,
+                MODEL_BASES[base](attribute) != prop.name.raw,
                 annotation,
                 prop.required,
                 _field_description(prop),
@@ -961,7 +983,7 @@ def _model(
         )
     description = model.description or SpecText(f"An object of the {model.key!r} schema.")
     extra = types.annotation(model.extra, qualified=False) if model.extra is not None else None
-    return ModelClass(class_name, doc_page, description, tuple(fields), extra)
+    return ModelClass(class_name, doc_page, description, tuple(fields), base, extra)
 
 
 def _field_description(prop: m.Property) -> SpecText | None:

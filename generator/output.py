@@ -13,6 +13,11 @@ TEMPLATES = Path(__file__).parent / "_templates"
 if not TEMPLATES.is_dir():  # running from a source checkout rather than an installed wheel
     TEMPLATES = Path(__file__).parent.parent / "templates"
 
+LINE_LENGTH = 120
+TARGET_VERSION = "py310"
+"""Black's line length and target version for the generated code, also written to the generated project's
+settings so that `black` there leaves the code as it is."""
+
 MARKER = ".generate-sdk"
 """The file that marks a folder as made by generate-sdk, and lists the files it made there."""
 

@@ -7,6 +7,7 @@ text the generator made: spec text must go through one of the escaping filters.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
@@ -16,9 +17,12 @@ import jinja2
 from generator import untrusted
 from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
-from generator.output import MARKER, TEMPLATES, OutputFile
+from generator.output import LINE_LENGTH, MARKER, TARGET_VERSION, TEMPLATES, OutputFile
+from generator.untrusted import Identifier
 
 _SAFE_SEGMENT = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+_PACKED_WIDTH = LINE_LENGTH - 16
+"""Room for a piece of the models' lookup table between its indent and its quotes."""
 
 
 def _finalize(value: Any) -> Any:
@@ -57,6 +61,7 @@ def environment() -> jinja2.Environment:
         table_cell=untrusted.table_cell,
         int_literal=_int_literal,
     )
+    env.globals.update(line_length=LINE_LENGTH, target_version=TARGET_VERSION)
     return env
 
 
@@ -110,7 +115,12 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     modules = model_modules(
         sdk.enums, sdk.models, {resource.module: _resource_annotations(resource) for resource in sdk.resources}
     )
-    yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", {"modules": modules}
+    bases = {model.base_class for model in sdk.models}
+    lookup = {f".{module.name}": _packed(module.class_names) for module in modules}
+    if sdk.oauth:
+        lookup = {".._scopes": _packed([auth.scope_enum for auth in sdk.oauth]), **lookup}
+    context = {"modules": modules, "bases": bases, "lookup": lookup}
+    yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", context
     for module in modules:
         fields = [field for model in module.models for field in model.fields]
         code = [field.annotation for field in fields] + [field.default or "" for field in fields]
@@ -123,12 +133,20 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "module": module,
             "imports": [name for name in imports if name != "pydantic"],
             "uses_pydantic": uses_pydantic,
+            "bases": sorted({model.base_class for model in module.models}),
         }
         yield f"{package}/models/{module.name}.py", "package/models/module.py.j2", context
     yield f"{package}/resources/__init__.py", "package/resources/__init__.py.j2", {}
     for resource in sdk.resources:
         context = {"resource": resource, "imports": _modules_named(_resource_annotations(resource))}
         yield f"{package}/resources/{resource.module}.py", "package/resources/resource.py.j2", context
+
+
+def _packed(names: list[Identifier]) -> list[str]:
+    """Space-separated names in pieces short enough for a line of code (after the first, each starts with
+    the space that separates it from the one before), so that a thousand names take a hundred lines."""
+    pieces = textwrap.wrap(" ".join(names), width=_PACKED_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return pieces[:1] + [f" {piece}" for piece in pieces[1:]]
 
 
 def _quick_start_call(sdk: Sdk) -> str | None:

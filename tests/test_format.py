@@ -4,6 +4,8 @@ whole file."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path, PurePosixPath
 
 import black
@@ -121,3 +123,15 @@ def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv(CACHE_VARIABLE, str(blocker / "cache"))
     [file] = format_stage.format_files([OutputFile(PurePosixPath("m.py"), "x=1\n")])
     assert file.text == "x = 1\n"
+
+
+@pytest.mark.parametrize("sdk", ["httpccg", "warehouse"])
+def test_black_with_the_generated_project_s_settings_leaves_its_code_as_it_is(sdk: str) -> None:
+    """A team that runs black on the generated project (its pre-commit hooks, say) changes nothing: the
+    project's pyproject.toml names the line length and target version the generator formats with."""
+    project = ROOT / "generated" / sdk
+    check = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "--no-cache", "."], cwd=project, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    assert "would be left unchanged" in check.stderr

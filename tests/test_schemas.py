@@ -225,6 +225,53 @@ ALIASES = {
 }
 
 
+WIRE_NAMES = {
+    "CamelMostly": {
+        "type": "object",
+        "required": ["createdAt"],
+        "properties": {
+            "createdAt": {"type": "string"},
+            "userId": {"type": "integer"},
+            "from": {"type": "string"},
+            "snake_case": {"type": "string"},
+            "URL": {"type": "string"},
+            "x-rate": {"type": "integer"},
+        },
+    },
+    "SnakeMostly": {
+        "type": "object",
+        "properties": {"user_id": {"type": "integer"}, "created_at": {"type": "string"}, "camelOne": {"type": "string"}},
+    },
+    "UpperMostly": {
+        "type": "object",
+        "properties": {"AD_ID": {"type": "string"}, "DATE": {"type": "string"}, "spendInDollars": {"type": "number"}},
+    },
+}
+
+
+def test_wire_names_come_from_the_base_class_or_the_field(tmp_path: Path) -> None:
+    models, _ = _build(tmp_path, _spec(WIRE_NAMES))
+    camel, snake, upper = models.CamelMostly, models.SnakeMostly, models.UpperMostly
+    bases = [model.__base__.__name__ for model in (camel, snake, upper)]
+    assert bases == ["_CamelCaseModel", "_Model", "_UpperCaseModel"]
+    source = models_source(Path(models.__file__).parent.parent)
+    # Only the names the base class does not make are spelled out.
+    assert re.findall(r'validation_alias="([^"]+)"', source) == ["snake_case", "URL", "x-rate", "camelOne", "spendInDollars"]
+    for model, wire in (
+        (camel, {"createdAt": "t", "userId": 1, "from": "a", "snake_case": "b", "URL": "u", "x-rate": 2}),
+        (snake, {"user_id": 1, "created_at": "t", "camelOne": "c"}),
+        (upper, {"AD_ID": "1", "DATE": "d", "spendInDollars": 2.5}),
+    ):
+        assert model.model_validate(wire).model_dump(by_alias=True, exclude_unset=True) == wire
+    assert camel(created_at="t", from_="a").model_dump(by_alias=True, exclude_unset=True) == {"createdAt": "t", "from": "a"}
+
+
+def test_the_sdk_makes_camel_case_wire_names_as_the_generator_does(tmp_path: Path) -> None:
+    models, _ = _build(tmp_path, _spec(WIRE_NAMES))
+    for attribute in ("created_at", "from_", "a__b", "x_2_y", "url", "o_auth_2_client", "ünï_code"):
+        assert models._camel_case(attribute) == naming.camel_case(attribute)
+
+
 def test_a_schema_that_is_a_reference_is_the_schema_it_names(tmp_path: Path) -> None:
     models, warnings = _build(tmp_path, _spec(ALIASES))
     assert not hasattr(models, "AliasOne") and not hasattr(models, "AliasTwo")
@@ -500,7 +547,7 @@ def test_shadowing_property_names_are_renamed(tmp_path: Path) -> None:
 def test_focused_shapes_are_typed(tmp_path: Path) -> None:
     """mypy --strict accepts the models and resources of every focused spec above, together."""
     schemas = {
-        **REQUIRED, **ALIASES, **NULLABLE_30, **NULLABLE_31, **CONSTRAINING_UNION, **CYCLE, **SHARED, **BASE_INLINE,
+        **REQUIRED, **ALIASES, **WIRE_NAMES, **NULLABLE_30, **NULLABLE_31, **CONSTRAINING_UNION, **CYCLE, **SHARED, **BASE_INLINE,
         **MINOR, **NAMES, **RESERVED_NAMES, **FEATURES,
     }
     spec = _spec(schemas, components=SHARED_COMPONENTS, paths={**SHARED_PATHS, **NAMES_PATHS, **FEATURE_PATHS})

@@ -143,10 +143,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -212,10 +209,7 @@ class AsyncClient:
 
     @classmethod
     def from_environment(
-        cls,
-        environ: Mapping[str, str] | None = None,
-        *,
-        http_client: httpx2.AsyncClient | None = None,
+        cls, environ: Mapping[str, str] | None = None, *, http_client: httpx2.AsyncClient | None = None
     ) -> AsyncClient:
         """A client configured from environment variables.
 
@@ -262,9 +256,6 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.aclose()

@@ -110,9 +110,7 @@ class Endpoint(Generic[T]):
 
     def __post_init__(self) -> None:
         # Frozen sets keep their hash: the token cache looks a scope set up on every call.
-        security = tuple(
-            {key: frozenset(scopes) for key, scopes in each.items()} for each in self.security
-        )
+        security = tuple({key: frozenset(scopes) for key, scopes in each.items()} for each in self.security)
         object.__setattr__(self, "security", security)
 
 
@@ -134,9 +132,7 @@ def resolve_base_url(base_url: str | None, default: str | None) -> str:
     """The base URL given, else the spec's first server; an error when there is neither."""
     url = base_url or default
     if not url:
-        raise ValueError(
-            "the spec names no absolute server URL: create the client with base_url=..."
-        )
+        raise ValueError("the spec names no absolute server URL: create the client with base_url=...")
     return url
 
 
@@ -235,25 +231,17 @@ def _expand(name: str, value: Any, expansion: _Expansion, explode: bool) -> str:
         pairs = (f"{encode(key)}={encode(_text(item))}" for key, item in value.items())
         return expansion.prefix + expansion.separator.join(pairs)
     if isinstance(value, list) and explode:
-        return expansion.prefix + expansion.separator.join(
-            named + encode(_text(item)) for item in value
-        )
+        return expansion.prefix + expansion.separator.join(named + encode(_text(item)) for item in value)
     items = [part for pair in value.items() for part in pair] if isinstance(value, dict) else value
     if isinstance(items, list):
-        return (
-            expansion.prefix
-            + named
-            + expansion.delimiter.join(encode(_text(item)) for item in items)
-        )
+        return expansion.prefix + named + expansion.delimiter.join(encode(_text(item)) for item in items)
     return expansion.prefix + named + encode(_text(value))
 
 
 def _deep_object(name: str, value: Any) -> str:
     """`filter[status]=open&filter[tag]=a&filter[tag]=b`: nested objects nest brackets, arrays repeat."""
     if isinstance(value, dict):
-        return "&".join(
-            _deep_object(f"{name}[{quote(str(key), safe='')}]", item) for key, item in value.items()
-        )
+        return "&".join(_deep_object(f"{name}[{quote(str(key), safe='')}]", item) for key, item in value.items())
     if isinstance(value, list):
         return "&".join(_deep_object(name, item) for item in value)
     return f"{name}={quote(_text(value), safe='')}"
@@ -267,14 +255,8 @@ def _parameter(endpoint: Endpoint[Any], location: str, name: str, value: Any) ->
     return _expand(name, plain, _EXPANSIONS[(location, style.name)], style.explode)
 
 
-def _located(
-    endpoint: Endpoint[Any], location: str, values: Mapping[str, Any], separator: str
-) -> str:
-    written = (
-        _parameter(endpoint, location, name, value)
-        for name, value in values.items()
-        if value is not None
-    )
+def _located(endpoint: Endpoint[Any], location: str, values: Mapping[str, Any], separator: str) -> str:
+    written = (_parameter(endpoint, location, name, value) for name, value in values.items() if value is not None)
     return separator.join(text for text in written if text)
 
 
@@ -309,9 +291,7 @@ def _encode_form(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
     # Form fields are written like query parameters in the form style (OpenAPI's default encoding).
     form = _EXPANSIONS[("query", "form")]
     fields = _fields(arguments).items()
-    text = "&".join(
-        _expand(name, _plain(value), form, True) for name, value in fields if value is not None
-    )
+    text = "&".join(_expand(name, _plain(value), form, True) for name, value in fields if value is not None)
     return _EncodedBody(content=text.encode(), content_type=endpoint.content_type)
 
 
@@ -366,49 +346,34 @@ def _encode_body(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
 
 
 def build_request(
-    http_client: httpx2.Client | httpx2.AsyncClient,
-    base_url: str,
-    endpoint: Endpoint[Any],
-    arguments: Arguments,
+    http_client: httpx2.Client | httpx2.AsyncClient, base_url: str, endpoint: Endpoint[Any], arguments: Arguments
 ) -> httpx2.Request:
     """The HTTP request for one call of an operation; `base_url` has no trailing slash."""
     path = _PATH_PARAMETER.sub(
-        lambda match: _parameter(endpoint, "path", match[1], arguments.path[match[1]]),
-        endpoint.path,
+        lambda match: _parameter(endpoint, "path", match[1], arguments.path[match[1]]), endpoint.path
     )
     headers = {
         name: _parameter(endpoint, "header", name, value)
         for name, value in arguments.headers.items()
         if value is not None
     }
-    if (
-        http_client.headers.get("Accept", "*/*") == "*/*"
-    ):  # an Accept the user set on the client wins
+    if http_client.headers.get("Accept", "*/*") == "*/*":  # an Accept the user set on the client wins
         headers.setdefault("Accept", endpoint.accept)
     body = _encode_body(endpoint, arguments)
     if body.content_type:
         headers["Content-Type"] = body.content_type
     request = http_client.build_request(
-        endpoint.method,
-        base_url + path,
-        headers=headers,
-        content=body.content,
-        data=body.data,
-        files=body.files,
+        endpoint.method, base_url + path, headers=headers, content=body.content, data=body.data, files=body.files
     )
     # The query is written here rather than by httpx2, which cannot write the non-default styles; the
     # client's own params stay first.
     query = _located(endpoint, "query", arguments.query, "&")
     if query:
         existing = request.url.query
-        request.url = request.url.copy_with(
-            query=(existing + b"&" if existing else b"") + query.encode()
-        )
+        request.url = request.url.copy_with(query=(existing + b"&" if existing else b"") + query.encode())
     cookies = _located(endpoint, "cookie", arguments.cookies, "; ")
     if cookies:  # next to the cookies of the client's cookie jar
-        request.headers["Cookie"] = "; ".join(
-            filter(None, [request.headers.get("Cookie"), cookies])
-        )
+        request.headers["Cookie"] = "; ".join(filter(None, [request.headers.get("Cookie"), cookies]))
     return request
 
 
@@ -430,10 +395,7 @@ class Authentication(Generic[Manager]):
     """
 
     def __init__(
-        self,
-        managers: Mapping[str, Manager],
-        static: Mapping[str, Any],
-        arguments: Mapping[str, str],
+        self, managers: Mapping[str, Manager], static: Mapping[str, Any], arguments: Mapping[str, str]
     ) -> None:
         self._managers: Mapping[str, Manager] = managers
         self._static = {key: auth for key, auth in static.items() if auth is not None}
@@ -450,12 +412,9 @@ class Authentication(Generic[Manager]):
         """
         security = endpoint.security
         for requirement in security:
-            if requirement and all(
-                self._can_meet(key, scopes) for key, scopes in requirement.items()
-            ):
+            if requirement and all(self._can_meet(key, scopes) for key, scopes in requirement.items()):
                 return tuple(
-                    (self._managers.get(key) or self._static[key], scopes)
-                    for key, scopes in requirement.items()
+                    (self._managers.get(key) or self._static[key], scopes) for key, scopes in requirement.items()
                 )
         if not security or {} in security:
             return ()
@@ -468,13 +427,9 @@ class Authentication(Generic[Manager]):
         return manager.is_configured() and manager.permits(scopes)
 
     def _unmet(self, endpoint: Endpoint[Any]) -> str:
-        configured = [
-            each for each in endpoint.security if all(self._can_meet(key, ()) for key in each)
-        ]
+        configured = [each for each in endpoint.security if all(self._can_meet(key, ()) for key in each)]
         if not configured:
-            options = " or ".join(
-                " and ".join(self._arguments[key] for key in each) for each in endpoint.security
-            )
+            options = " or ".join(" and ".join(self._arguments[key] for key in each) for each in endpoint.security)
             return f"this operation needs credentials: create the client with {options}"
         lacking = {
             scope
@@ -542,9 +497,7 @@ def _error_body(endpoint: Endpoint[Any], response: httpx2.Response) -> Any:
     except ValueError:
         return response.text
     status = str(response.status_code)
-    declared = endpoint.errors.get(
-        status, endpoint.errors.get(f"{status[0]}XX", endpoint.errors.get("default"))
-    )
+    declared = endpoint.errors.get(status, endpoint.errors.get(f"{status[0]}XX", endpoint.errors.get("default")))
     if declared is not None:
         try:
             return _adapter(declared).validate_python(data)
@@ -557,10 +510,7 @@ class SyncRuntime:
     """Sends the requests of a `Client`."""
 
     def __init__(
-        self,
-        http_client: httpx2.Client,
-        base_url: str,
-        auth: Authentication[ClientCredentialsAuthManager],
+        self, http_client: httpx2.Client, base_url: str, auth: Authentication[ClientCredentialsAuthManager]
     ) -> None:
         self._http_client = http_client
         self._base_url = base_url.rstrip("/")
@@ -587,9 +537,7 @@ class SyncRuntime:
         token = manager.token(scopes)
         response = self._http_client.send(_authorize(request, token))
         if response.status_code == 401 and manager.can_renew():
-            _logger.debug(
-                "the API refused the OAuth token (HTTP 401); retrying once with a new token"
-            )
+            _logger.debug("the API refused the OAuth token (HTTP 401); retrying once with a new token")
             response.close()
             manager.reject(token)
             response = self._http_client.send(_authorize(request, manager.token(scopes)))
@@ -600,10 +548,7 @@ class AsyncRuntime:
     """Sends the requests of an `AsyncClient`."""
 
     def __init__(
-        self,
-        http_client: httpx2.AsyncClient,
-        base_url: str,
-        auth: Authentication[AsyncClientCredentialsAuthManager],
+        self, http_client: httpx2.AsyncClient, base_url: str, auth: Authentication[AsyncClientCredentialsAuthManager]
     ) -> None:
         self._http_client = http_client
         self._base_url = base_url.rstrip("/")
@@ -623,30 +568,22 @@ class AsyncRuntime:
     ) -> T:
         arguments = Arguments(path, query, headers, cookies, body, form, files)
         request = build_request(self._http_client, self._base_url, endpoint, arguments)
-        chosen = _apply_static(
-            request, self._auth.choose(endpoint), AsyncClientCredentialsAuthManager
-        )
+        chosen = _apply_static(request, self._auth.choose(endpoint), AsyncClientCredentialsAuthManager)
         if chosen is None:
             return decode_response(endpoint, await self._http_client.send(request))
         manager, scopes = chosen
         token = await manager.token(scopes)
         response = await self._http_client.send(_authorize(request, token))
         if response.status_code == 401 and manager.can_renew():
-            _logger.debug(
-                "the API refused the OAuth token (HTTP 401); retrying once with a new token"
-            )
+            _logger.debug("the API refused the OAuth token (HTTP 401); retrying once with a new token")
             await response.aclose()
             manager.reject(token)
-            response = await self._http_client.send(
-                _authorize(request, await manager.token(scopes))
-            )
+            response = await self._http_client.send(_authorize(request, await manager.token(scopes)))
         return decode_response(endpoint, response)
 
 
 def _apply_static(
-    request: httpx2.Request,
-    chosen: tuple[tuple[Any, Collection[str]], ...],
-    manager_type: type[Manager],
+    request: httpx2.Request, chosen: tuple[tuple[Any, Collection[str]], ...], manager_type: type[Manager]
 ) -> tuple[Manager, Collection[str]] | None:
     """Add the chosen static credentials to the request; the OAuth manager among the chosen, if any, with
     the scopes the operation needs of it."""

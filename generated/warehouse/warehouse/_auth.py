@@ -54,43 +54,19 @@ _DEFAULT_MARGIN_SHARE = 0.1
 _DEFAULT_MARGIN_CAP = 60.0
 _MAX_DESCRIPTION = 500
 _RESERVED_TOKEN_PARAMETERS = frozenset(
-    {
-        "grant_type",
-        "client_id",
-        "client_secret",
-        "client_assertion",
-        "client_assertion_type",
-        "scope",
-    }
+    {"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "scope"}
 )
-_REENTRY = (
-    "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
-)
+_REENTRY = "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
 
 ClientAuthentication = Literal[
-    "client_secret_basic",
-    "client_secret_post",
-    "private_key_jwt",
-    "tls_client_auth",
-    "self_signed_tls_client_auth",
+    "client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"
 ]
 """How the client authenticates to the token endpoint, by the names of RFC 7591 (`token_endpoint_auth_method`)."""
 
 _CLIENT_AUTHENTICATIONS: tuple[str, ...] = get_args(ClientAuthentication)
 _SECRET_AUTHENTICATIONS = ("client_secret_basic", "client_secret_post")
 # Asymmetric algorithms only: HS256 and kin would be client_secret_jwt, signed with the secret.
-_ASSERTION_ALGORITHMS = (
-    "RS256",
-    "RS384",
-    "RS512",
-    "PS256",
-    "PS384",
-    "PS512",
-    "ES256",
-    "ES384",
-    "ES512",
-    "EdDSA",
-)
+_ASSERTION_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 _ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # Long enough for a slow network and some clock skew, short enough that a captured assertion is soon useless.
 _ASSERTION_LIFETIME = 60
@@ -209,19 +185,11 @@ class TokenRetryPolicy:
     max_total: float = 30.0
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.max_attempts, bool)
-            or not isinstance(self.max_attempts, int)
-            or self.max_attempts < 1
-        ):
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int) or self.max_attempts < 1:
             raise ValueError("max_attempts must be a whole number, 1 or more")
         for name in ("base_delay", "max_delay", "max_total"):
             value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, (int, float))
-                or not 0 <= value < math.inf
-            ):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
                 raise ValueError(f"{name} must be a finite number of seconds, zero or more")
 
 
@@ -316,9 +284,7 @@ class ClientCredentialsAuthCredentials:
     o_auth_token_parameters: Mapping[str, str | Sequence[str]] | None = None
     o_auth_retry: TokenRetryPolicy = TokenRetryPolicy()
     o_auth_on_token_event: TokenEventHook | None = None
-    _assertion_signer: _AssertionSigner | None = dataclasses.field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _assertion_signer: _AssertionSigner | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
@@ -328,9 +294,7 @@ class ClientCredentialsAuthCredentials:
         if isinstance(self.o_auth_scopes, str):
             raise TypeError("o_auth_scopes must be a list of scopes, not a single string")
         skew = self.o_auth_clock_skew
-        if skew is not None and (
-            isinstance(skew, bool) or not isinstance(skew, (int, float)) or skew < 0
-        ):
+        if skew is not None and (isinstance(skew, bool) or not isinstance(skew, (int, float)) or skew < 0):
             raise ValueError("o_auth_clock_skew must be a number of seconds, zero or more")
         method = self.o_auth_client_authentication
         if method not in _CLIENT_AUTHENTICATIONS:
@@ -338,9 +302,7 @@ class ClientCredentialsAuthCredentials:
                 f"o_auth_client_authentication must be one of {', '.join(map(repr, _CLIENT_AUTHENTICATIONS))}"
             )
         if method in _SECRET_AUTHENTICATIONS and self.o_auth_client_secret is None:
-            raise ValueError(
-                f"o_auth_client_secret is required with {method} client authentication"
-            )
+            raise ValueError(f"o_auth_client_secret is required with {method} client authentication")
         if method == "private_key_jwt":
             # Checked and loaded now, not at the first token request, so that a bad key fails early.
             object.__setattr__(self, "_assertion_signer", _AssertionSigner(self))
@@ -356,16 +318,12 @@ class ClientCredentialsAuthCredentials:
             return None
         return " ".join(map(_scope_name, self.o_auth_scopes))
 
-    def authenticate(
-        self, form: dict[str, str | list[str]], headers: dict[str, str], token_url: str
-    ) -> None:
+    def authenticate(self, form: dict[str, str | list[str]], headers: dict[str, str], token_url: str) -> None:
         """Add the client authentication to a token request's form fields and headers."""
         method = self.o_auth_client_authentication
         if method == "client_secret_basic":
             # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
-            pair = (
-                f"{quote_plus(self.o_auth_client_id)}:{quote_plus(self.o_auth_client_secret or '')}"
-            )
+            pair = f"{quote_plus(self.o_auth_client_id)}:{quote_plus(self.o_auth_client_secret or '')}"
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
             return
         form["client_id"] = self.o_auth_client_id
@@ -403,23 +361,17 @@ class _AssertionSigner:
     def __init__(self, credentials: ClientCredentialsAuthCredentials) -> None:
         algorithm = credentials.o_auth_signing_algorithm
         if algorithm not in _ASSERTION_ALGORITHMS:
-            raise ValueError(
-                f"o_auth_signing_algorithm must be one of {', '.join(_ASSERTION_ALGORITHMS)}"
-            )
+            raise ValueError(f"o_auth_signing_algorithm must be one of {', '.join(_ASSERTION_ALGORITHMS)}")
         key_id = credentials.o_auth_private_key_id
         if key_id is not None and (not isinstance(key_id, str) or not key_id):
             raise ValueError("o_auth_private_key_id must be a non-empty string")
         if credentials.o_auth_private_key is None:
-            raise ValueError(
-                "o_auth_private_key is required with private_key_jwt client authentication"
-            )
+            raise ValueError("o_auth_private_key is required with private_key_jwt client authentication")
         self._jwt = _jwt_library()
         self._algorithm = algorithm
         self._headers = {"kid": key_id} if key_id else None
         try:
-            key = self._jwt.get_algorithm_by_name(algorithm).prepare_key(
-                credentials.o_auth_private_key
-            )
+            key = self._jwt.get_algorithm_by_name(algorithm).prepare_key(credentials.o_auth_private_key)
         except (self._jwt.PyJWTError, ValueError, TypeError):
             key = None
         if not callable(getattr(key, "sign", None)):
@@ -438,9 +390,7 @@ class _AssertionSigner:
             "iat": now,
             "exp": now + _ASSERTION_LIFETIME,
         }
-        assertion: str = self._jwt.encode(
-            claims, self._key, algorithm=self._algorithm, headers=self._headers
-        )
+        assertion: str = self._jwt.encode(claims, self._key, algorithm=self._algorithm, headers=self._headers)
         return assertion
 
 
@@ -472,9 +422,7 @@ def _check_token_parameters(parameters: Mapping[str, str | Sequence[str]] | None
             raise ValueError("o_auth_token_parameters names must be non-empty strings")
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, Sequence) or not all(isinstance(item, str) for item in values):
-            raise TypeError(
-                f"o_auth_token_parameters[{name!r}] must be a string or a sequence of strings"
-            )
+            raise TypeError(f"o_auth_token_parameters[{name!r}] must be a string or a sequence of strings")
 
 
 _ACQUIRING: contextvars.ContextVar[tuple[object, frozenset[str]] | None] = contextvars.ContextVar(
@@ -513,10 +461,7 @@ class _TokenState:
     """
 
     def __init__(
-        self,
-        credentials: ClientCredentialsAuthCredentials | None,
-        token_url: str | None,
-        refresh_url: str | None,
+        self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None, refresh_url: str | None
     ) -> None:
         self._credentials = credentials
         self._token_url = token_url
@@ -550,9 +495,7 @@ class _TokenState:
         self._refused.clear()
         if token is not None:
             granted = None if token.scope is None else frozenset(token.scope.split())
-            self._tokens[granted or frozenset()] = _Cached(
-                token, None, granted, self._fresh_until(token)
-            )
+            self._tokens[granted or frozenset()] = _Cached(token, None, granted, self._fresh_until(token))
 
     def permits(self, scopes: Collection[str]) -> bool:
         """Whether an operation needing `scopes` may be called: always, unless `o_auth_scopes` leaves one out."""
@@ -570,14 +513,7 @@ class _TokenState:
         """A fresh token that serves `needs`, remembered for them; None when one must be acquired."""
         now = time.time()
         # A copy: another thread may add a token meanwhile.
-        found = next(
-            (
-                cached
-                for cached in list(self._tokens.values())
-                if cached.serves(needs, request, now)
-            ),
-            None,
-        )
+        found = next((cached for cached in list(self._tokens.values()) if cached.serves(needs, request, now)), None)
         if found is None:
             return None
         self._tokens[needs] = found
@@ -600,11 +536,7 @@ class _TokenState:
         """The last token asked for with `request`, or the token given when it grants those scopes."""
         previous = self._refused.get(request) or self._latest.get(request)
         given = self._given
-        if (
-            previous is None
-            and given is not None
-            and (given.scope is None or request <= set(given.scope.split()))
-        ):
+        if previous is None and given is not None and (given.scope is None or request <= set(given.scope.split())):
             return given
         return previous
 
@@ -654,16 +586,11 @@ class _TokenState:
 
     def _require_credentials(self) -> ClientCredentialsAuthCredentials:
         if self._credentials is None:
-            raise ValueError(
-                "a new OAuth token is needed, and the client has no client credentials to get one"
-            )
+            raise ValueError("a new OAuth token is needed, and the client has no client credentials to get one")
         return self._credentials
 
     def _build_token_request(
-        self,
-        http_client: httpx2.Client | httpx2.AsyncClient,
-        scope: str | None,
-        refresh_token: str | None = None,
+        self, http_client: httpx2.Client | httpx2.AsyncClient, scope: str | None, refresh_token: str | None = None
     ) -> httpx2.Request:
         """A client-credentials token request, or a refresh-grant one when `refresh_token` is given."""
         credentials = self._require_credentials()
@@ -701,8 +628,7 @@ class _TokenState:
             )
         if not isinstance(body.get("access_token"), str) or not body["access_token"]:
             raise OAuthProviderError(
-                f"the token endpoint answered HTTP {status} with no access_token",
-                status_code=status,
+                f"the token endpoint answered HTTP {status} with no access_token", status_code=status
             )
         token_type = body.get("token_type", "Bearer")
         if not isinstance(token_type, str) or token_type.lower() != "bearer":
@@ -719,8 +645,7 @@ class _TokenState:
         if invalid:
             # Raised outside the except block: the validation error quotes the response, token included.
             raise OAuthProviderError(
-                f"the token endpoint's response has invalid fields: {', '.join(invalid)}",
-                status_code=status,
+                f"the token endpoint's response has invalid fields: {', '.join(invalid)}", status_code=status
             )
         if token.expires_in is not None:
             # Epoch seconds are UTC by definition; counting from the request's start errs on the safe side.
@@ -731,10 +656,7 @@ class _TokenState:
         return _RetrySchedule(self._require_credentials().o_auth_retry)
 
     def _retry_delay(
-        self,
-        schedule: _RetrySchedule,
-        response: httpx2.Response | None,
-        error: Exception | None = None,
+        self, schedule: _RetrySchedule, response: httpx2.Response | None, error: Exception | None = None
     ) -> float | None:
         """The wait before the next attempt after a failed or final one; None when there is none."""
         delay = schedule.delay_after(response)
@@ -786,8 +708,7 @@ class _TokenState:
 
     def _refresh_failed(self, reason: str, error: Exception) -> str:
         _logger.debug(
-            "the refresh grant failed (%s); falling back to the client-credentials grant",
-            type(error).__name__,
+            "the refresh grant failed (%s); falling back to the client-credentials grant", type(error).__name__
         )
         return f"{reason}; the refresh grant failed"
 
@@ -874,9 +795,7 @@ class ClientCredentialsAuthManager(_TokenState):
         """
         return self._fetch(self._scope_parameter(scopes), "fetch_token() called")
 
-    def _fetch(
-        self, scope: str | None, reason: str, refresh_token: str | None = None
-    ) -> OAuthToken:
+    def _fetch(self, scope: str | None, reason: str, refresh_token: str | None = None) -> OAuthToken:
         schedule = self._retry_schedule()
         while True:
             request = self._build_token_request(self._http_client, scope, refresh_token)
@@ -955,9 +874,7 @@ class ClientCredentialsAuthManager(_TokenState):
                     provided = provider(self._previous(request), self)
                 if inspect.isawaitable(provided):
                     _close(provided)
-                    raise TypeError(
-                        "Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine"
-                    )
+                    raise TypeError("Client needs a plain o_auth_token_provider; use AsyncClient with a coroutine")
                 token = _check_provided(provided)
                 self._tell("provided", reason, token)
         finally:
@@ -972,9 +889,7 @@ class ClientCredentialsAuthManager(_TokenState):
             else:
                 if inspect.isawaitable(outcome):
                     _close(outcome)
-                    raise TypeError(
-                        "Client needs a plain o_auth_on_token_update; use AsyncClient with a coroutine"
-                    )
+                    raise TypeError("Client needs a plain o_auth_on_token_update; use AsyncClient with a coroutine")
         return token
 
 
@@ -1008,9 +923,7 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         """
         return await self._fetch(self._scope_parameter(scopes), "fetch_token() called")
 
-    async def _fetch(
-        self, scope: str | None, reason: str, refresh_token: str | None = None
-    ) -> OAuthToken:
+    async def _fetch(self, scope: str | None, reason: str, refresh_token: str | None = None) -> OAuthToken:
         schedule = self._retry_schedule()
         while True:
             request = self._build_token_request(self._http_client, scope, refresh_token)
@@ -1053,15 +966,9 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             return self._reused(token)
         self._refuse_reentry()
         acquisition = self._acquisitions.get(request)
-        if (
-            acquisition is None
-            or acquisition.done()
-            or acquisition.get_loop() is not asyncio.get_running_loop()
-        ):
+        if acquisition is None or acquisition.done() or acquisition.get_loop() is not asyncio.get_running_loop():
             # A task of its own, so that a caller being cancelled does not cancel the others' token.
-            acquisition = self._acquisitions[request] = asyncio.ensure_future(
-                self._acquire(request)
-            )
+            acquisition = self._acquisitions[request] = asyncio.ensure_future(self._acquire(request))
             acquisition.add_done_callback(functools.partial(self._acquisition_done, request))
         return await asyncio.shield(acquisition)
 
@@ -1070,9 +977,7 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         if self._drop(token):
             self._tell("dropped", "refused by the API with HTTP 401", token)
 
-    def _acquisition_done(
-        self, request: frozenset[str], acquisition: asyncio.Task[OAuthToken]
-    ) -> None:
+    def _acquisition_done(self, request: frozenset[str], acquisition: asyncio.Task[OAuthToken]) -> None:
         if self._acquisitions.get(request) is acquisition:
             del self._acquisitions[request]
         # Every waiter may have been cancelled; the failure must not be reported as never retrieved.
@@ -1089,9 +994,7 @@ class AsyncClientCredentialsAuthManager(_TokenState):
         else:
             with self._telling_provider_failure():
                 provided = provider(self._previous(request), self)
-                token = _check_provided(
-                    await provided if inspect.isawaitable(provided) else provided
-                )
+                token = _check_provided(await provided if inspect.isawaitable(provided) else provided)
             self._tell("provided", reason, token)
         _ACQUIRING.set(None)
         self._keep(token, request)
@@ -1108,9 +1011,7 @@ class AsyncClientCredentialsAuthManager(_TokenState):
 
 def _check_provided(token: object) -> OAuthToken:
     if not isinstance(token, OAuthToken):
-        raise TypeError(
-            f"o_auth_token_provider must return an OAuthToken, not {type(token).__name__}"
-        )
+        raise TypeError(f"o_auth_token_provider must return an OAuthToken, not {type(token).__name__}")
     return token
 
 
@@ -1141,13 +1042,9 @@ def _details(event: TokenEvent) -> str:
     details = []
     if event.token_id is not None:
         details.append(f"token {event.token_id}, scopes {' '.join(event.scopes) or 'unknown'}")
-        details.append(
-            "no known expiry" if event.expires_in is None else f"expires in {event.expires_in} s"
-        )
+        details.append("no known expiry" if event.expires_in is None else f"expires in {event.expires_in} s")
     if event.attempts:
-        details.append(
-            f"{event.attempts} attempt{'s' if event.attempts > 1 else ''} in {event.duration:.3f} s"
-        )
+        details.append(f"{event.attempts} attempt{'s' if event.attempts > 1 else ''} in {event.duration:.3f} s")
     return f" ({', '.join(details)})" if details else ""
 
 
@@ -1165,9 +1062,7 @@ def _json_or_none(response: httpx2.Response) -> Any:
 
 def _provider_error(status: int, body: Any) -> OAuthProviderError:
     fields = body if isinstance(body, dict) else {}
-    error, description, uri = (
-        fields.get(key) for key in ("error", "error_description", "error_uri")
-    )
+    error, description, uri = (fields.get(key) for key in ("error", "error_description", "error_uri"))
     error = error if isinstance(error, str) else None
     description = description[:_MAX_DESCRIPTION] if isinstance(description, str) else None
     uri = uri if isinstance(uri, str) else None
@@ -1179,12 +1074,7 @@ def _provider_error(status: int, body: Any) -> OAuthProviderError:
     if uri:
         message += f"; see {uri}"
     return OAuthProviderError(
-        message,
-        status_code=status,
-        error=error,
-        error_description=description,
-        error_uri=uri,
-        body=body,
+        message, status_code=status, error=error, error_description=description, error_uri=uri, body=body
     )
 
 

@@ -139,10 +139,7 @@ class Client:
         """Fetches, caches and renews the OAuth token of the internalAuth
         scheme; `o_auth_token` gets or sets it."""
         auth = _runtime.Authentication[ClientCredentialsAuthManager](
-            {
-                "partnerAuth": self.partner_auth_auth_manager,
-                "internalAuth": self.internal_auth_auth_manager,
-            },
+            {"partnerAuth": self.partner_auth_auth_manager, "internalAuth": self.internal_auth_auth_manager},
             {
                 "dashboardKey": (
                     _runtime.StaticAuth(dashboard_key_credentials, "X-Dashboard-Key", "header")
@@ -150,9 +147,7 @@ class Client:
                     else None
                 ),
                 "bearerToken": (
-                    _runtime.StaticAuth(bearer_token_credentials)
-                    if bearer_token_credentials is not None
-                    else None
+                    _runtime.StaticAuth(bearer_token_credentials) if bearer_token_credentials is not None else None
                 ),
             },
             {
@@ -245,10 +240,7 @@ class Client:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.close()
 
@@ -342,10 +334,7 @@ class AsyncClient:
         """Fetches, caches and renews the OAuth token of the internalAuth
         scheme; `o_auth_token` gets or sets it."""
         auth = _runtime.Authentication[AsyncClientCredentialsAuthManager](
-            {
-                "partnerAuth": self.partner_auth_auth_manager,
-                "internalAuth": self.internal_auth_auth_manager,
-            },
+            {"partnerAuth": self.partner_auth_auth_manager, "internalAuth": self.internal_auth_auth_manager},
             {
                 "dashboardKey": (
                     _runtime.StaticAuth(dashboard_key_credentials, "X-Dashboard-Key", "header")
@@ -353,9 +342,7 @@ class AsyncClient:
                     else None
                 ),
                 "bearerToken": (
-                    _runtime.StaticAuth(bearer_token_credentials)
-                    if bearer_token_credentials is not None
-                    else None
+                    _runtime.StaticAuth(bearer_token_credentials) if bearer_token_credentials is not None else None
                 ),
             },
             {
@@ -369,10 +356,7 @@ class AsyncClient:
 
     @classmethod
     def from_environment(
-        cls,
-        environ: Mapping[str, str] | None = None,
-        *,
-        http_client: httpx2.AsyncClient | None = None,
+        cls, environ: Mapping[str, str] | None = None, *, http_client: httpx2.AsyncClient | None = None
     ) -> AsyncClient:
         """A client configured from environment variables.
 
@@ -451,9 +435,6 @@ class AsyncClient:
         return self
 
     async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         await self.aclose()

@@ -30,10 +30,7 @@ def read_setting(environ: Mapping[str, str], variable: str) -> str | None:
 
 
 def read_client_credentials(
-    environ: Mapping[str, str],
-    prefix: str,
-    credentials_class: type[Credentials],
-    scopes: type[Enum],
+    environ: Mapping[str, str], prefix: str, credentials_class: type[Credentials], scopes: type[Enum]
 ) -> Credentials | None:
     """Client credentials from the `<prefix>O_AUTH_...` variables; None when none of `CLIENT_ID`,
     `CLIENT_SECRET` and `PRIVATE_KEY_FILE` is set.
@@ -48,14 +45,10 @@ def read_client_credentials(
     client_id = value["CLIENT_ID"]
     if client_id is None and value["CLIENT_SECRET"] is None and value["PRIVATE_KEY_FILE"] is None:
         return None
-    method = value["CLIENT_AUTHENTICATION"] or _default(
-        credentials_class, "o_auth_client_authentication"
-    )
+    method = value["CLIENT_AUTHENTICATION"] or _default(credentials_class, "o_auth_client_authentication")
     if method not in _CLIENT_AUTHENTICATIONS:
         known = ", ".join(_CLIENT_AUTHENTICATIONS)
-        raise ValueError(
-            f"{variable['CLIENT_AUTHENTICATION']} must be one of {known}, not {method!r}"
-        )
+        raise ValueError(f"{variable['CLIENT_AUTHENTICATION']} must be one of {known}, not {method!r}")
     needed = ["CLIENT_ID"]
     if method in _SECRET_AUTHENTICATIONS:
         needed.append("CLIENT_SECRET")
@@ -74,9 +67,7 @@ def read_client_credentials(
     if value["SIGNING_ALGORITHM"] is not None:
         settings["o_auth_signing_algorithm"] = value["SIGNING_ALGORITHM"]
     if value["PRIVATE_KEY_FILE"] is not None:
-        settings["o_auth_private_key"] = _file(
-            variable["PRIVATE_KEY_FILE"], value["PRIVATE_KEY_FILE"]
-        )
+        settings["o_auth_private_key"] = _file(variable["PRIVATE_KEY_FILE"], value["PRIVATE_KEY_FILE"])
     return credentials_class(o_auth_client_id=cast(str, client_id), **settings)
 
 
@@ -93,9 +84,7 @@ _OAUTH_VARIABLES = (
 
 
 def _default(credentials_class: type[ClientCredentialsAuthCredentials], field: str) -> Any:
-    return next(
-        item.default for item in dataclasses.fields(credentials_class) if item.name == field
-    )
+    return next(item.default for item in dataclasses.fields(credentials_class) if item.name == field)
 
 
 def _file(variable: str, path: str) -> bytes:
@@ -103,9 +92,7 @@ def _file(variable: str, path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as error:
         # The message names the file, never its content.
-        raise ValueError(
-            f"{variable} names a file that cannot be read: {path} ({error.strerror})"
-        ) from None
+        raise ValueError(f"{variable} names a file that cannot be read: {path} ({error.strerror})") from None
 
 
 def read_bearer(environ: Mapping[str, str], prefix: str) -> HttpBearerCredentials | None:
@@ -139,9 +126,7 @@ def _scopes(variable: str, value: str | None, scopes: type[Enum]) -> list[str] |
     for scope in re.split(r"[\s,]+", value.strip(" ,")):
         if scope not in known:
             allowed = ", ".join(sorted(known))
-            raise ValueError(
-                f"{variable} names the unknown scope {scope!r}; known scopes: {allowed}"
-            )
+            raise ValueError(f"{variable} names the unknown scope {scope!r}; known scopes: {allowed}")
         chosen.append(known[scope])
     return chosen
 

@@ -22,12 +22,7 @@ class ApiError(Exception):
     """
 
     def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        body: Any = None,
-        headers: httpx2.Headers | None = None,
+        self, message: str, *, status_code: int, body: Any = None, headers: httpx2.Headers | None = None
     ) -> None:
         super().__init__(message)
         self.status_code = status_code

@@ -20,18 +20,13 @@ class Item(_Model):
 
     id: int
     """The item's identifier, assigned by the server."""
-
     name: str
     """The item's display name."""
-
     status: ItemStatus
-
     tags: list[str] | None = None
     """Free-form labels."""
-
     note: str | None
     """A note, or null when there is none."""
-
     price: float | None = None
     """The price in euros."""
 
@@ -41,13 +36,9 @@ class NewItem(_Model):
 
     name: str
     """The item's display name."""
-
     status: ItemStatus | None = None
-
     tags: list[str] | None = None
-
     note: str | None = None
-
     price: float | None = None
 
 
@@ -56,6 +47,5 @@ class Error(_Model):
 
     code: str
     """A machine-readable error code."""
-
     message: str
     """A human-readable explanation."""

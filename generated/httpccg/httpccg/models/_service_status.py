@@ -10,5 +10,4 @@ class ServiceStatus(_Model):
 
     status: str
     """`ok` when the service is healthy."""
-
     version: str | None = None

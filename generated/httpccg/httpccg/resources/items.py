@@ -1,4 +1,4 @@
-"""Items held in the inventory."""
+"""The operations tagged `Items`: `ItemsResource` and, for `AsyncClient`, `AsyncItemsResource`."""
 
 from __future__ import annotations
 
@@ -41,11 +41,7 @@ class ItemsResource:
         self._runtime = runtime
 
     def list_items(
-        self,
-        *,
-        limit: int | None = None,
-        status: models.ItemStatus | None = None,
-        x_request_id: str | None = None,
+        self, *, limit: int | None = None, status: models.ItemStatus | None = None, x_request_id: str | None = None
     ) -> list[models.Item]:
         """List items
 
@@ -64,9 +60,7 @@ class ItemsResource:
             OAuthProviderError: No OAuth token could be obtained.
         """
         return self._runtime.call(
-            _LIST_ITEMS,
-            query={"limit": limit, "status": status},
-            headers={"X-Request-Id": x_request_id},
+            _LIST_ITEMS, query={"limit": limit, "status": status}, headers={"X-Request-Id": x_request_id}
         )
 
     def create_item(self, *, body: models.NewItem) -> models.Item:
@@ -123,11 +117,7 @@ class AsyncItemsResource:
         self._runtime = runtime
 
     async def list_items(
-        self,
-        *,
-        limit: int | None = None,
-        status: models.ItemStatus | None = None,
-        x_request_id: str | None = None,
+        self, *, limit: int | None = None, status: models.ItemStatus | None = None, x_request_id: str | None = None
     ) -> list[models.Item]:
         """List items
 
@@ -146,9 +136,7 @@ class AsyncItemsResource:
             OAuthProviderError: No OAuth token could be obtained.
         """
         return await self._runtime.call(
-            _LIST_ITEMS,
-            query={"limit": limit, "status": status},
-            headers={"X-Request-Id": x_request_id},
+            _LIST_ITEMS, query={"limit": limit, "status": status}, headers={"X-Request-Id": x_request_id}
         )
 
     async def create_item(self, *, body: models.NewItem) -> models.Item:

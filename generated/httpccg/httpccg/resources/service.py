@@ -1,12 +1,10 @@
-"""Information about the service itself."""
+"""The operations tagged `Service`: `ServiceResource` and, for `AsyncClient`, `AsyncServiceResource`."""
 
 from __future__ import annotations
 
 from .. import _runtime, models
 
-_GET_SERVICE_STATUS: _runtime.Endpoint[models.ServiceStatus] = _runtime.Endpoint(
-    "GET", "/status", models.ServiceStatus
-)
+_GET_SERVICE_STATUS: _runtime.Endpoint[models.ServiceStatus] = _runtime.Endpoint("GET", "/status", models.ServiceStatus)
 
 
 class ServiceResource:

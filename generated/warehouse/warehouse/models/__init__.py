@@ -16,16 +16,23 @@ class _Model(pydantic.BaseModel):
     """The base of the models: they keep the fields the spec does not name, accept attribute names and
     wire names alike, and build their validator when first used rather than when defined."""
 
-    model_config = pydantic.ConfigDict(
-        extra="allow", validate_by_name=True, validate_by_alias=True, defer_build=True
-    )
+    model_config = pydantic.ConfigDict(extra="allow", validate_by_name=True, validate_by_alias=True, defer_build=True)
+
+
+def _camel_case(attribute: str) -> str:
+    first, *rest = attribute.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+class _CamelCaseModel(_Model):
+    """The base of the models whose fields are camelCase on the wire: `created_at` is sent and read as
+    `createdAt`. A field named otherwise declares its wire name."""
+
+    model_config = pydantic.ConfigDict(alias_generator=_camel_case)
 
 
 if TYPE_CHECKING:
-    from .._scopes import (
-        PartnerAuthScopeEnum as PartnerAuthScopeEnum,
-        InternalAuthScopeEnum as InternalAuthScopeEnum,
-    )
+    from .._scopes import PartnerAuthScopeEnum as PartnerAuthScopeEnum, InternalAuthScopeEnum as InternalAuthScopeEnum
 
     # The modules define no other public names, and a star import re-exports them to type checkers.
     from ._category import *
@@ -36,31 +43,19 @@ if TYPE_CHECKING:
 else:
     import importlib as _importlib
 
+    # Each module's classes, by name, in one string: a thousand names take a hundred lines.
     _MODULES = {
-        ".._scopes": ("PartnerAuthScopeEnum", "InternalAuthScopeEnum"),
-        "._category": (
-            "Category",
-            "PutArticlesSkuStockBodyReason",
-            "Dimensions",
-            "Article",
-            "ListArticlesFilter",
-        ),
+        ".._scopes": "PartnerAuthScopeEnum InternalAuthScopeEnum",
+        "._category": "Category PutArticlesSkuStockBodyReason Dimensions Article ListArticlesFilter",
         "._priority": (
-            "Priority",
-            "ShipmentStatus",
-            "GetShipmentLabelFormat",
-            "Address",
-            "HomeDelivery",
-            "PickupPoint",
-            "NewShipmentArticlesItem",
-            "NewShipment",
-            "Shipment",
+            "Priority ShipmentStatus GetShipmentLabelFormat Address HomeDelivery PickupPoint NewShipmentArticlesItem"
+            " NewShipment Shipment"
         ),
-        "._document": ("Document",),
-        "._problem": ("Problem",),
-        "._put_articles_sku_stock_body": ("PutArticlesSkuStockBody", "UploadDocumentBody"),
+        "._document": "Document",
+        "._problem": "Problem",
+        "._put_articles_sku_stock_body": "PutArticlesSkuStockBody UploadDocumentBody",
     }
-    _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
+    _MODULE_OF = {name: module for module, names in _MODULES.items() for name in names.split()}
     __all__ = list(_MODULE_OF)
 
     def __getattr__(name: str) -> object:

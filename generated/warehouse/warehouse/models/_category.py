@@ -33,11 +33,8 @@ class Dimensions(_Model):
     """An object of the 'Dimensions' schema."""
 
     length: float
-
     width: float
-
     height: float
-
     unit: typing.Literal["cm"] | None = None
 
 
@@ -46,28 +43,18 @@ class Article(_Model):
 
     id: uuid.UUID | None = None
     """Read-only: the server sets it; it is not required."""
-
     sku: str
-
     name: str
-
     category: Category | None = None
     """The category; food is kept cold."""
-
     quantity: int = 0
     """Default: `0`."""
-
     price: float | None = None
-
     dimensions: Dimensions | None = None
-
     attributes: dict[str, str] | None = None
-
     bins: list[list[int]] | None = None
-
     created: datetime.datetime | None = None
     """Read-only: the server sets it; it is not required."""
-
     supplier_secret: str | None = None
     """Write-only: the server does not return it; it is not required."""
 
@@ -76,5 +63,4 @@ class ListArticlesFilter(_Model):
     """An object of the 'listArticles filter' schema."""
 
     min_quantity: int | None = None
-
     location: str | None = None

@@ -11,7 +11,5 @@ class Document(_Model):
     """An object of the 'Document' schema."""
 
     id: uuid.UUID
-
     title: str
-
     size: int | None = None

@@ -7,7 +7,7 @@ import typing
 
 import pydantic
 
-from . import _Model
+from . import _CamelCaseModel, _Model
 
 
 class Priority(enum.IntEnum):
@@ -34,15 +34,11 @@ class GetShipmentLabelFormat(str, enum.Enum):
     PNG = "png"
 
 
-class Address(_Model):
+class Address(_CamelCaseModel):
     """An object of the 'Address' schema."""
 
-    line_1: str = pydantic.Field(validation_alias="line1", serialization_alias="line1")
-
-    line_2: str | None = pydantic.Field(
-        default=None, validation_alias="line2", serialization_alias="line2"
-    )
-
+    line_1: str
+    line_2: str | None = None
     country: str
 
 
@@ -50,9 +46,7 @@ class HomeDelivery(_Model):
     """An object of the 'HomeDelivery' schema."""
 
     kind: typing.Literal["home"]
-
     address: Address
-
     instructions: str | None = None
 
 
@@ -60,7 +54,6 @@ class PickupPoint(_Model):
     """An object of the 'PickupPoint' schema."""
 
     kind: typing.Literal["pickup"]
-
     point_id: str
 
 
@@ -68,7 +61,6 @@ class NewShipmentArticlesItem(_Model):
     """An object of the 'NewShipment articles item' schema."""
 
     sku: str
-
     quantity: int
 
 
@@ -76,11 +68,8 @@ class NewShipment(_Model):
     """An object of the 'NewShipment' schema."""
 
     articles: list[NewShipmentArticlesItem]
-
     destination: typing.Annotated[HomeDelivery | PickupPoint, pydantic.Field(discriminator="kind")]
-
     priority: Priority | None = None
-
     reference: str | int | None = None
 
 
@@ -88,17 +77,10 @@ class Shipment(_Model):
     """An object of the 'Shipment' schema."""
 
     articles: list[NewShipmentArticlesItem]
-
     destination: typing.Annotated[HomeDelivery | PickupPoint, pydantic.Field(discriminator="kind")]
-
     priority: Priority | None = None
-
     reference: str | int | None = None
-
     id: int
-
     status: ShipmentStatus
-
     parent: Shipment | None = None
-
     label: str | None = None

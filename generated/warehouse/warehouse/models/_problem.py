@@ -9,9 +9,6 @@ class Problem(_Model):
     """An RFC 9457 problem report."""
 
     type: str | None = None
-
     title: str
-
     status: int
-
     detail: str | None = None

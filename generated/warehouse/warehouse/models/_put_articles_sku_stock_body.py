@@ -10,7 +10,6 @@ class PutArticlesSkuStockBody(_Model):
     """An object of the 'put /articles/{sku}/stock body' schema."""
 
     quantity: int
-
     reason: PutArticlesSkuStockBodyReason | None = None
 
 
@@ -18,7 +17,5 @@ class UploadDocumentBody(_Model):
     """An object of the 'uploadDocument body' schema."""
 
     file: bytes
-
     title: str | None = None
-
     tags: list[str] | None = None

@@ -1,4 +1,4 @@
-"""Operations tagged 'default'."""
+"""The operations tagged `default`: `DefaultResource` and, for `AsyncClient`, `AsyncDefaultResource`."""
 
 from __future__ import annotations
 

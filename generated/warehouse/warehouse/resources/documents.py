@@ -1,4 +1,4 @@
-"""Labels, manifests and uploaded files."""
+"""The operations tagged `Documents`: `DocumentsResource` and, for `AsyncClient`, `AsyncDocumentsResource`."""
 
 from __future__ import annotations
 
@@ -11,20 +11,14 @@ _UPLOAD_DOCUMENT: _runtime.Endpoint[models.Document] = _runtime.Endpoint(
     "POST",
     "/documents",
     models.Document,
-    security=(
-        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
-        {"internalAuth": ()},
-    ),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)}, {"internalAuth": ()}),
     body_format="multipart",
 )
 _REPLACE_DOCUMENT_CONTENT: _runtime.Endpoint[None] = _runtime.Endpoint(
     "PUT",
     "/documents/{id}/content",
     None,
-    security=(
-        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
-        {"internalAuth": ()},
-    ),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)}, {"internalAuth": ()}),
     body_format="binary",
     content_type="application/octet-stream",
 )
@@ -57,9 +51,7 @@ class DocumentsResource:
             ApiError: The API answered with an error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
-        return self._runtime.call(
-            _UPLOAD_DOCUMENT, form={"title": title, "tags": tags}, files={"file": file}
-        )
+        return self._runtime.call(_UPLOAD_DOCUMENT, form={"title": title, "tags": tags}, files={"file": file})
 
     def replace_document_content(self, id_: uuid.UUID, *, body: bytes | typing.IO[bytes]) -> None:
         """replace_document_content
@@ -106,13 +98,9 @@ class AsyncDocumentsResource:
             ApiError: The API answered with an error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
-        return await self._runtime.call(
-            _UPLOAD_DOCUMENT, form={"title": title, "tags": tags}, files={"file": file}
-        )
+        return await self._runtime.call(_UPLOAD_DOCUMENT, form={"title": title, "tags": tags}, files={"file": file})
 
-    async def replace_document_content(
-        self, id_: uuid.UUID, *, body: bytes | typing.IO[bytes]
-    ) -> None:
+    async def replace_document_content(self, id_: uuid.UUID, *, body: bytes | typing.IO[bytes]) -> None:
         """replace_document_content
 
         The request body is sent as `application/octet-stream`.

@@ -1,4 +1,4 @@
-"""Shipments leaving the warehouse."""
+"""The operations tagged `Shipments`: `ShipmentsResource` and, for `AsyncClient`, `AsyncShipmentsResource`."""
 
 from __future__ import annotations
 
@@ -8,20 +8,14 @@ _CREATE_SHIPMENT: _runtime.Endpoint[models.Shipment] = _runtime.Endpoint(
     "POST",
     "/shipments",
     models.Shipment,
-    security=(
-        {"partnerAuth": ("https://api.warehouse.example/auth/shipments",)},
-        {"bearerToken": ()},
-    ),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/shipments",)}, {"bearerToken": ()}),
     errors={"4XX": models.Problem},
 )
 _GET_SHIPMENT_LABEL: _runtime.Endpoint[bytes] = _runtime.Endpoint(
     "GET",
     "/shipments/{id}/label",
     bytes,
-    security=(
-        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
-        {"internalAuth": ()},
-    ),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)}, {"internalAuth": ()}),
     errors={"404": models.Problem},
     response_format="binary",
     accept="application/pdf",
@@ -30,10 +24,7 @@ _GET_SHIPMENT_MANIFEST: _runtime.Endpoint[str] = _runtime.Endpoint(
     "GET",
     "/shipments/{id}/manifest",
     str,
-    security=(
-        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
-        {"internalAuth": ()},
-    ),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)}, {"internalAuth": ()}),
     response_format="text",
     accept="text/csv",
 )
@@ -60,9 +51,7 @@ class ShipmentsResource:
         """
         return self._runtime.call(_CREATE_SHIPMENT, body=body)
 
-    def get_shipment_label(
-        self, id_: int, *, format_: models.GetShipmentLabelFormat | None = None
-    ) -> bytes:
+    def get_shipment_label(self, id_: int, *, format_: models.GetShipmentLabelFormat | None = None) -> bytes:
         """get_shipment_label
 
         Args:
@@ -114,9 +103,7 @@ class AsyncShipmentsResource:
         """
         return await self._runtime.call(_CREATE_SHIPMENT, body=body)
 
-    async def get_shipment_label(
-        self, id_: int, *, format_: models.GetShipmentLabelFormat | None = None
-    ) -> bytes:
+    async def get_shipment_label(self, id_: int, *, format_: models.GetShipmentLabelFormat | None = None) -> bytes:
         """get_shipment_label
 
         Args:
@@ -130,9 +117,7 @@ class AsyncShipmentsResource:
             ApiError: The API answered with another error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
-        return await self._runtime.call(
-            _GET_SHIPMENT_LABEL, path={"id": id_}, query={"format": format_}
-        )
+        return await self._runtime.call(_GET_SHIPMENT_LABEL, path={"id": id_}, query={"format": format_})
 
     async def get_shipment_manifest(self, id_: int) -> str:
         """get_shipment_manifest

@@ -1,4 +1,4 @@
-"""Articles and their stock levels."""
+"""The operations tagged `Stock`: `StockResource` and, for `AsyncClient`, `AsyncStockResource`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,7 @@ _LIST_ARTICLES: _runtime.Endpoint[list[models.Article]] = _runtime.Endpoint(
     "GET",
     "/articles",
     list[models.Article],
-    security=(
-        {"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)},
-        {"internalAuth": ()},
-    ),
+    security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)}, {"internalAuth": ()}),
     styles={
         ("query", "category"): _runtime.Style("form", explode=False),
         ("query", "filter"): _runtime.Style("deepObject", explode=True),
@@ -92,11 +89,7 @@ class StockResource:
         return self._runtime.call(_CREATE_ARTICLE, body=body)
 
     def put_article_stock(
-        self,
-        sku: str,
-        *,
-        quantity: int | None = None,
-        reason: models.PutArticlesSkuStockBodyReason | None = None,
+        self, sku: str, *, quantity: int | None = None, reason: models.PutArticlesSkuStockBodyReason | None = None
     ) -> None:
         """Set the stock level of an article
 
@@ -115,9 +108,7 @@ class StockResource:
             ApiError: The API answered with an error status.
             OAuthProviderError: No OAuth token could be obtained.
         """
-        return self._runtime.call(
-            _PUT_ARTICLE_STOCK, path={"sku": sku}, form={"quantity": quantity, "reason": reason}
-        )
+        return self._runtime.call(_PUT_ARTICLE_STOCK, path={"sku": sku}, form={"quantity": quantity, "reason": reason})
 
 
 class AsyncStockResource:
@@ -174,11 +165,7 @@ class AsyncStockResource:
         return await self._runtime.call(_CREATE_ARTICLE, body=body)
 
     async def put_article_stock(
-        self,
-        sku: str,
-        *,
-        quantity: int | None = None,
-        reason: models.PutArticlesSkuStockBodyReason | None = None,
+        self, sku: str, *, quantity: int | None = None, reason: models.PutArticlesSkuStockBodyReason | None = None
     ) -> None:
         """Set the stock level of an article
 
