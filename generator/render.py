@@ -119,7 +119,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     lookup = {f".{module.name}": _packed(module.class_names) for module in modules}
     if sdk.oauth:
         lookup = {".._scopes": _packed([auth.scope_enum for auth in sdk.oauth]), **lookup}
-    context = {"modules": modules, "bases": bases, "lookup": lookup}
+    context: dict[str, Any] = {"modules": modules, "bases": bases, "lookup": lookup}
     yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", context
     for module in modules:
         fields = [field for model in module.models for field in model.fields]
