@@ -42,9 +42,11 @@ class Record:
     def stale(self, out: Path) -> list[str]:
         """The generated files that are missing from `out` or differ there, as `--check` lists them."""
         stale = []
+        folder = os.fspath(out)
         for path, digest in self.files.items():
             try:
-                current = out.joinpath(*path.split("/")).read_bytes()
+                with open(os.path.join(folder, path), "rb") as file:  # not pathlib: once per file
+                    current = file.read()
             except FileNotFoundError:
                 stale.append(f"{path} (missing)")
                 continue

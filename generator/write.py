@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from generator.output import MARKER, OutputFile
@@ -156,7 +157,7 @@ def _previously_generated(out: Path) -> set[str]:
 def _found(out: Path, made: set[str], expected: set[str]) -> list[str]:
     """The paths in `out`, relative to it, of what generate-sdk did not make: files and links not in
     `made`, and whole folders that hold no `expected` path."""
-    folders = {parent.as_posix() for path in expected for parent in PurePosixPath(path).parents}
+    folders = {path[:end] for path in expected for end in _separators(path)}
     found = []
     pending = [""]
     while pending:
@@ -169,6 +170,14 @@ def _found(out: Path, made: set[str], expected: set[str]) -> list[str]:
                 elif not (relative in made and entry.is_file(follow_symlinks=False)):
                     found.append(relative)
     return sorted(found)
+
+
+def _separators(path: str) -> Iterator[int]:
+    """Where each of a POSIX path's parent folders ends (string operations: this runs once per file)."""
+    end = path.find("/")
+    while end != -1:
+        yield end
+        end = path.find("/", end + 1)
 
 
 def _collides(relative: str, generated: set[str]) -> bool:
