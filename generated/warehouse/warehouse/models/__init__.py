@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 else:
     import importlib as _importlib
 
-    # Each module's classes, by name, in one string: a thousand names take a hundred lines.
+    # Each module's class names in one string: a tuple would take a line per name.
     _MODULES = {
         ".._scopes": "PartnerAuthScopeEnum InternalAuthScopeEnum",
         "._category": "Category PutArticlesSkuStockBodyReason Dimensions Article ListArticlesFilter",
