@@ -7,25 +7,26 @@ function with what follows it up to the next), each block cached the same way: o
 its class, not the 30,000 lines of the models module. And when enough lines are left to format, the blocks
 are shared between one process per core, so that a large file does not keep one core busy while the
 other waits. Either way the output is exactly what black makes of each whole file (tests/test_format.py
-checks it on the golden SDKs and on real specs).
+checks it on the golden SDKs and on real specs). Black is imported only when a block is not in the cache.
 """
 
 from __future__ import annotations
 
 import ast
 import concurrent.futures
+import functools
 import importlib.metadata
 import multiprocessing
 import os
-
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING
 
 from generator.cache import Cache
 from generator.output import OutputFile
 
-_MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
+if TYPE_CHECKING:
+    import black
+
+_TARGET_VERSION, _LINE_LENGTH = "PY310", 100
 PARALLEL_LINES = 20_000
 """Below this many lines to format, starting worker processes costs more than it saves."""
 
@@ -38,8 +39,18 @@ BLANK_LINES_BEFORE_BLOCK = "\n\n"
 """What black puts between a top-level block and the class or function after it: two blank lines."""
 
 
+@functools.cache
+def mode() -> black.Mode:
+    """Black's settings for generated code."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion[_TARGET_VERSION]}, line_length=_LINE_LENGTH)
+
+
 def format_files(files: list[OutputFile], *, parallel_lines: int = PARALLEL_LINES) -> list[OutputFile]:
-    cache = Cache.from_environment(f"black-{importlib.metadata.version('black')}-{_MODE.get_cache_key()}")
+    version = importlib.metadata.version("black")
+    cache = Cache.from_environment(f"black-{version}-{_TARGET_VERSION}-{_LINE_LENGTH}")
     formatted: dict[int, str] = {}
     blocks: dict[int, list[str]] = {}
     for index, file in enumerate(files):
@@ -51,6 +62,8 @@ def format_files(files: list[OutputFile], *, parallel_lines: int = PARALLEL_LINE
                 formatted[index] = cached
     done = {block: cache.get(block) for block in dict.fromkeys(b for found in blocks.values() for b in found)}
     todo = [block for block, result in done.items() if result is None]
+    if todo:
+        mode()  # imported here, black is there in the worker processes forked to format
     parallel = sum(text.count("\n") for text in todo) >= parallel_lines and (os.cpu_count() or 1) > 1
     for block, (ok, result) in zip(todo, _format_all(todo) if parallel else map(_format_text, todo)):
         if not ok:
@@ -87,8 +100,11 @@ def top_level_blocks(text: str) -> list[str]:
 
 def _format_text(text: str) -> tuple[bool, str]:
     """Black's text, or False and black's complaint."""
+    import black
+    from black.parsing import InvalidInput
+
     try:
-        return True, black.format_str(text, mode=_MODE)
+        return True, black.format_str(text, mode=mode())
     except InvalidInput as error:
         return False, str(error)
 
@@ -98,4 +114,6 @@ def _format_all(texts: list[str]) -> list[tuple[bool, str]]:
     # fork starts workers with black already imported; elsewhere each worker imports it again.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
-        return list(pool.map(_format_text, texts, chunksize=max(1, len(texts) // (4 * (os.cpu_count() or 1)))))
+        return list(
+            pool.map(_format_text, texts, chunksize=max(1, len(texts) // (4 * (os.cpu_count() or 1))))
+        )

@@ -6,6 +6,7 @@ text the generator made: spec text must go through one of the escaping filters.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -13,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from generator import untrusted
+from generator import cache, untrusted
 from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 from generator.output import MARKER, TEMPLATES, OutputFile
@@ -37,8 +38,12 @@ def _int_literal(text: untrusted.SpecText) -> str:
 
 
 def environment() -> jinja2.Environment:
+    # Compiling the templates takes longer than rendering a small SDK; Jinja keeps each compiled template
+    # under its name and checks it against the template's text.
+    compiled = cache.folder(f"jinja-{importlib.metadata.version('jinja2')}")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -84,7 +89,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
-        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
+        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {
+            "auth": auth
+        }
         yield f"doc/auth/{auth.sharing_doc_page}.md", "doc/auth/sharing-tokens-between-processes.md.j2", {
             "auth": auth
         }
@@ -108,7 +115,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"{package}/_scopes.py", "package/_scopes.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
     modules = model_modules(
-        sdk.enums, sdk.models, {resource.module: _resource_annotations(resource) for resource in sdk.resources}
+        sdk.enums,
+        sdk.models,
+        {resource.module: _resource_annotations(resource) for resource in sdk.resources},
     )
     yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", {"modules": modules}
     for module in modules:

@@ -4,6 +4,9 @@ and spares the validator."""
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +130,22 @@ def test_cached_parts_give_the_whole_document_violations(
     other["paths"]["/status"]["get"]["summary"] = "Changed"
     validate_stage._violations(Source(tmp_path / "other.yaml", "", other), "3.0")
     assert checked() == expected
+
+
+def test_a_warm_cache_spares_importing_black_and_the_validator(tmp_path: Path) -> None:
+    """In a fresh process, generating from a spec whose formatted blocks and violations are all cached
+    imports neither black nor jsonschema nor openapi-spec-validator."""
+    spec = _spec_with_violations(tmp_path, "spec.yaml")
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator.pipeline import generate\n"
+        f"warnings = generate(Path({str(spec)!r})).warnings\n"
+        "assert any('bogus' in str(warning) for warning in warnings)\n"
+        "print(sorted(m for m in ('black', 'jsonschema', 'openapi_spec_validator') if m in sys.modules))\n"
+    )
+    env = {**os.environ, CACHE_VARIABLE: str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    cold = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
+    assert cold.stdout.splitlines()[-1] == "['black']"  # validation ran in a forked process
+    warm = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True)
+    assert warm.stdout.splitlines()[-1] == "[]"

@@ -58,9 +58,9 @@ def test_blocks_formatted_apart_are_black_s_output_for_the_file(spec: Path, monk
     by_blocks = _python(format_stage.format_files([OutputFile(path, text) for path, text in rendered.items()]))
     assert max(len(format_stage.top_level_blocks(text)) for text in rendered.values()) > 10
     for path, text in rendered.items():
-        whole = black.format_str(text, mode=format_stage._MODE)
+        whole = black.format_str(text, mode=format_stage.mode())
         assert by_blocks[path] == whole, f"{path}: formatting by blocks differs from black on the whole file"
-        assert black.format_str(whole, mode=format_stage._MODE) == whole
+        assert black.format_str(whole, mode=format_stage.mode()) == whole
 
 
 def _python(files: list[OutputFile]) -> dict[PurePosixPath, str]:
