@@ -66,7 +66,12 @@ def validate(source: Source) -> list[Problem]:
     allows none, a stray root keyword): the caller decides whether violations stop generation. Raises a
     SpecError for what no client can be generated from: an unknown OpenAPI version, an unresolvable $ref.
     """
-    return Validation(source, background=False).result()
+    return located(source, Validation(source, background=False).result())
+
+
+def located(source: Source, violations: list[Problem]) -> list[Problem]:
+    """The violations with their file, line and column."""
+    return printed_once(source.locate_all(violations))
 
 
 class Validation:
@@ -97,15 +102,11 @@ class Validation:
             send.close()
 
     def result(self) -> list[Problem]:
+        """The violations at their pointers, not yet located (see `located`)."""
         if self._found is None:
             self._found = self._violations()
             self._cache.put_by_key(self._key, json.dumps(self._found))
-        return _unique(
-            [
-                self._source.locate(Problem(Severity.WARNING, pointer, message))
-                for pointer, message in self._found
-            ]
-        )
+        return [Problem(Severity.WARNING, pointer, message) for pointer, message in self._found]
 
     def _violations(self) -> list[tuple[str, str]]:
         if self._receive is None or self._child is None:
@@ -440,7 +441,8 @@ def _most_specific(error: ValidationError) -> ValidationError:
     return error
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
+def printed_once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by how it prints, in order."""
     seen: set[str] = set()
     unique = []
     for problem in problems:
