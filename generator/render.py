@@ -89,9 +89,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
-        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {
-            "auth": auth
-        }
+        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
         yield f"doc/auth/{auth.sharing_doc_page}.md", "doc/auth/sharing-tokens-between-processes.md.j2", {
             "auth": auth
         }
@@ -115,9 +113,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"{package}/_scopes.py", "package/_scopes.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
     modules = model_modules(
-        sdk.enums,
-        sdk.models,
-        {resource.module: _resource_annotations(resource) for resource in sdk.resources},
+        sdk.enums, sdk.models, {resource.module: _resource_annotations(resource) for resource in sdk.resources}
     )
     yield f"{package}/models/__init__.py", "package/models/__init__.py.j2", {"modules": modules}
     for module in modules:

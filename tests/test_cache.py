@@ -30,9 +30,7 @@ def _spec_with_violations(folder: Path, name: str) -> Path:
     return path
 
 
-def test_validation_is_cached_by_content_and_located_afresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_validation_is_cached_by_content_and_located_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
     first = _spec_with_violations(tmp_path, "first.yaml")
     cold = [str(warning) for warning in generate(first).warnings]
@@ -55,9 +53,7 @@ def test_validation_is_cached_by_content_and_located_afresh(
     # The same content in another file: the cached violations are located in that file.
     second = _spec_with_violations(tmp_path, "second.yaml")
     moved = [str(warning) for warning in generate(second).warnings]
-    assert counter.read_text() == "" and moved == [
-        warning.replace(str(first), str(second)) for warning in cold
-    ]
+    assert counter.read_text() == "" and moved == [warning.replace(str(first), str(second)) for warning in cold]
 
     monkeypatch.setenv(CACHE_VARIABLE, "off")
     assert [str(warning) for warning in generate(first).warnings] == cold and counter.read_text() == "run\n"
