@@ -51,7 +51,8 @@ class Violation(NamedTuple):
     """One violation as it leaves the validator, in what the rest of the stage needs of it."""
 
     path: list[str | int]
-    """Where the error is reported, from the part it was found in (the document, or one path item)."""
+    """Where the error is reported, from the part it was found in (the document, or one path item or
+    component)."""
     rest: list[str | int]
     """The path from there down to the field at fault (see `_most_specific`)."""
     message: str
@@ -179,14 +180,14 @@ def _violations(source: Source, version: str) -> list[Problem]:
         found = [violation for violation in found if not _is_swagger_file_type(violation)]
     # Some errors about schema objects carry a path relative to the schema, which cannot be located;
     # each comes with a twin that has the full path, so they are left out when there is one.
-    located = [violation for violation in found if not violation.path or violation.path[0] in source.data]
+    locatable = [violation for violation in found if not violation.path or violation.path[0] in source.data]
     return [
         Problem(
             Severity.WARNING,
             pointer_of(*violation.path, *violation.rest),
             f"not valid OpenAPI: {violation.message}",
         )
-        for violation in (located or found)
+        for violation in (locatable or found)
     ]
 
 
@@ -334,29 +335,14 @@ def _keyword_violations(data: dict[str, Any], version: str, cache: Cache, wanted
 _LOCAL_PARTS_KEPT_WHOLE = re.compile(r'"\$ref": "(?!#/(components|definitions|parameters|responses)/)')
 """A `$ref` to anywhere but a part that `_keyword_checks_input` keeps whole, in the document's JSON."""
 _NOT_READ = {
-    "document": {
-        "info",
-        "servers",
-        "security",
-        "externalDocs",
-        "webhooks",
-        "host",
-        "basePath",
-        "schemes",
-    },
-    "path item": {"summary", "description", "servers"},
-    "operation": {
-        "summary",
-        "description",
-        "tags",
-        "externalDocs",
-        "requestBody",
-        "callbacks",
-        "deprecated",
-    }
-    | {"security", "servers", "consumes", "produces", "schemes"},
-    "response": {"description", "headers", "links", "examples"},
-    "media type": {"example", "examples", "encoding"},
+    "document": set("info servers security externalDocs webhooks host basePath schemes".split()),
+    "path item": set("summary description servers".split()),
+    "operation": set(
+        "summary description tags externalDocs requestBody callbacks deprecated security servers consumes"
+        " produces schemes".split()
+    ),
+    "response": set("description headers links examples".split()),
+    "media type": set("example examples encoding".split()),
 }
 """What openapi-spec-validator's own checks never read (its validation/keywords.py): they walk the tags'
 names, each path item's parameters and operations, each operation's id, parameters and responses, each
@@ -370,43 +356,44 @@ def _keyword_checks_input(data: dict[str, Any]) -> Any:
     whole document when a `$ref` could lead them into a part left out."""
     if _LOCAL_PARTS_KEPT_WHOLE.search(json.dumps(data, default=str)):
         return data
-
-    def kept(value: Any, kind: str) -> Any:
-        if not isinstance(value, dict):
-            return value
-        return {
-            key: item
-            for key, item in value.items()
-            if key not in _NOT_READ[kind] and not (isinstance(key, str) and key.startswith("x-"))
-        }
-
     paths = data.get("paths")
     if not isinstance(paths, dict):
-        return kept(data, "document")
+        return _read(data, "document")
     walked = {}
     for url, item in paths.items():
         if isinstance(item, dict):
             item = {
-                key: _operation_read(value, kept) if key in _OPERATIONS else value
-                for key, value in kept(item, "path item").items()
+                key: _operation_read(value) if key in _OPERATIONS else value
+                for key, value in _read(item, "path item").items()
             }
         walked[url] = item
-    return {**kept(data, "document"), "paths": walked}
+    return {**_read(data, "document"), "paths": walked}
 
 
-def _operation_read(operation: Any, kept: Callable[[Any, str], Any]) -> Any:
-    operation = kept(operation, "operation")
+def _read(value: Any, kind: str) -> Any:
+    """An object of a kind without the keys the validator's own checks never read in it."""
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: item
+        for key, item in value.items()
+        if key not in _NOT_READ[kind] and not (isinstance(key, str) and key.startswith("x-"))
+    }
+
+
+def _operation_read(operation: Any) -> Any:
+    operation = _read(operation, "operation")
     responses = operation.get("responses") if isinstance(operation, dict) else None
     if not isinstance(responses, dict):
         return operation
     read = {}
     for code, response in responses.items():
-        response = kept(response, "response")
+        response = _read(response, "response")
         content = response.get("content") if isinstance(response, dict) else None
         if isinstance(content, dict):
             response = {
                 **response,
-                "content": {kind: kept(media, "media type") for kind, media in content.items()},
+                "content": {kind: _read(media, "media type") for kind, media in content.items()},
             }
         read[code] = response
     return {**operation, "responses": read}
