@@ -25,15 +25,7 @@ class Cache:
     def from_environment(cls, kind: str) -> Cache:
         """The cache of one kind of text; `kind` names everything besides the source that the text depends
         on (the version of the tool that made it, its options)."""
-        setting = os.environ.get(CACHE_VARIABLE)
-        if setting == "off":
-            return cls(None)
-        folder = (Path(setting) if setting else _user_cache() / "generate-sdk") / kind
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return cls(None)
-        return cls(folder)
+        return cls(folder(kind))
 
     def get(self, source: str) -> str | None:
         return self.get_by_key(key(source))
@@ -59,6 +51,19 @@ class Cache:
             os.replace(part.name, self._folder / source_key)
         except OSError:
             pass
+
+
+def folder(kind: str) -> Path | None:
+    """The folder of one kind of cached text, made if missing; None when the cache is off or unusable."""
+    setting = os.environ.get(CACHE_VARIABLE)
+    if setting == "off":
+        return None
+    path = (Path(setting) if setting else _user_cache() / "generate-sdk") / kind
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
 
 
 def key(source: str) -> str:

@@ -3,29 +3,30 @@
 Black takes most of the generator's time, so three things keep it short. Each file's formatted text is
 cached under the SHA-256 of its unformatted text, black's version and mode: regenerating formats only the
 files whose text changed. A file that changed is formatted a top-level block at a time (each class or
-function with what follows it up to the next), each block cached the same way: one changed model reformats
-its class, not the 30,000 lines of the models module. And when enough lines are left to format, the blocks
+function with what follows it up to the next), and a class a method at a time, each piece cached the same
+way: one changed model reformats its class, not the 30,000 lines of the models module, and one changed
+operation its methods, not its resource's classes. And when enough lines are left to format, the pieces
 are shared between one process per core, so that a large file does not keep one core busy while the
 other waits. Either way the output is exactly what black makes of each whole file (tests/test_format.py
-checks it on the golden SDKs and on real specs).
+checks it on the golden SDKs and on real specs). Black is imported only when a block is not in the cache.
 """
 
 from __future__ import annotations
 
 import ast
 import concurrent.futures
+import functools
 import importlib.metadata
 import multiprocessing
 import os
-
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING
 
 from generator.cache import Cache
 from generator.output import LINE_LENGTH, TARGET_VERSION, OutputFile
 
-_MODE = black.Mode(target_versions={TargetVersion[TARGET_VERSION.upper()]}, line_length=LINE_LENGTH)
+if TYPE_CHECKING:
+    import black
+
 PARALLEL_LINES = 20_000
 """Below this many lines to format, starting worker processes costs more than it saves."""
 
@@ -38,10 +39,20 @@ BLANK_LINES_BEFORE_BLOCK = "\n\n"
 """What black puts between a top-level block and the class or function after it: two blank lines."""
 
 
+@functools.cache
+def mode() -> black.Mode:
+    """Black's settings for generated code."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion[TARGET_VERSION.upper()]}, line_length=LINE_LENGTH)
+
+
 def format_files(files: list[OutputFile], *, parallel_lines: int = PARALLEL_LINES) -> list[OutputFile]:
-    cache = Cache.from_environment(f"black-{importlib.metadata.version('black')}-{_MODE.get_cache_key()}")
+    version = importlib.metadata.version("black")
+    cache = Cache.from_environment(f"black-{version}-{TARGET_VERSION}-{LINE_LENGTH}")
     formatted: dict[int, str] = {}
-    blocks: dict[int, list[str]] = {}
+    blocks: dict[int, list[list[str]]] = {}
     for index, file in enumerate(files):
         if file.path.suffix == ".py":
             cached = cache.get(file.text)
@@ -49,47 +60,97 @@ def format_files(files: list[OutputFile], *, parallel_lines: int = PARALLEL_LINE
                 blocks[index] = top_level_blocks(file.text)
             else:
                 formatted[index] = cached
-    done = {block: cache.get(block) for block in dict.fromkeys(b for found in blocks.values() for b in found)}
-    todo = [block for block, result in done.items() if result is None]
+    pieces = dict.fromkeys(piece for found in blocks.values() for block in found for piece in block)
+    done = {piece: cache.get(piece) for piece in pieces}
+    todo = [piece for piece, result in done.items() if result is None]
+    if todo:
+        mode()  # imported here, black is there in the worker processes forked to format
     parallel = sum(text.count("\n") for text in todo) >= parallel_lines and (os.cpu_count() or 1) > 1
-    for block, (ok, result) in zip(todo, _format_all(todo) if parallel else map(_format_text, todo)):
+    for piece, (ok, result) in zip(todo, _format_all(todo) if parallel else map(_format_text, todo)):
         if not ok:
-            path = next(files[index].path for index, found in blocks.items() if block in found)
+            path = next(
+                files[index].path for index, found in blocks.items() if any(piece in b for b in found)
+            )
             raise FormatError(f"generated {path} is not valid Python: {result}")
-        done[block] = result
-        cache.put(block, result)
+        done[piece] = result
+        cache.put(piece, result)
     for index, found in blocks.items():
-        parts = [part for part in (done[block] for block in found) if part]
+        parts = [
+            part for part in (_joined([done[piece] or "" for piece in block]) for block in found) if part
+        ]
         formatted[index] = BLANK_LINES_BEFORE_BLOCK.join(parts)
         cache.put(files[index].text, formatted[index])
     return [OutputFile(file.path, formatted.get(index, file.text)) for index, file in enumerate(files)]
 
 
-def top_level_blocks(text: str) -> list[str]:
+IN_A_CLASS = "class _:\n"
+"""Put before a method cut from its class, so that black formats it as a method."""
+BLANK_LINE_BEFORE_METHOD = "\n"
+"""What black puts between a method and the method after it: one blank line."""
+_DEFINITION = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+_FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def top_level_blocks(text: str) -> list[list[str]]:
     """The text cut before each top-level class and function (with its decorators and the comment lines
     right above it): black puts exactly two blank lines there whatever comes before, and formats each
-    block the same alone as within the file. Text that does not parse is one block, for black to reject."""
+    block the same alone as within the file. Each class is cut further, into pieces, before each method
+    that follows a method, the same way: black puts one blank line there, and formats a method the same
+    alone in a class (see IN_A_CLASS, put before every piece but the first) as among the others, so that
+    a changed operation reformats its method rather than its resource's whole class. Text that does not
+    parse is one block, for black to reject."""
     try:
         module = ast.parse(text)
     except (SyntaxError, ValueError):
-        return [text]
+        return [[text]]
     lines = text.splitlines(keepends=True)
-    starts = []
+    blocks: list[int] = []
+    methods: set[int] = set()
     for statement in module.body:
-        if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            start = min([statement.lineno, *(decorator.lineno for decorator in statement.decorator_list)]) - 1
-            while start > 0 and lines[start - 1].startswith("#"):
-                start -= 1
-            starts.append(start)
-    bounds = [0, *(start for start in starts if start > 0), len(lines)]
-    # Without the blank lines at their end, which black drops anyway, blocks format in half the time.
-    return ["".join(lines[begin:end]).rstrip() + "\n" for begin, end in zip(bounds, bounds[1:]) if begin < end]
+        if isinstance(statement, _DEFINITION):
+            blocks.append(_start(statement, lines, ""))
+        if isinstance(statement, ast.ClassDef):
+            body = statement.body
+            methods.update(
+                _start(method, lines, "    ")
+                for previous, method in zip(body, body[1:])
+                if isinstance(previous, _FUNCTION) and isinstance(method, _FUNCTION)
+            )
+    bounds = [0, *(start for start in blocks if start > 0), len(lines)]
+    found = []
+    for begin, end in zip(bounds, bounds[1:]):
+        cuts = [begin, *sorted(start for start in methods if begin < start < end), end]
+        # Without the blank lines at their end, which black drops anyway, pieces format in half the time.
+        pieces = [
+            "".join(lines[first:last]).rstrip() + "\n" for first, last in zip(cuts, cuts[1:]) if first < last
+        ]
+        if pieces:
+            found.append(pieces[:1] + [IN_A_CLASS + piece for piece in pieces[1:]])
+    return found
+
+
+def _start(definition: ast.stmt, lines: list[str], indent: str) -> int:
+    """The index of a definition's first line, with its decorators and the comment lines right above."""
+    decorators = definition.decorator_list if isinstance(definition, _DEFINITION) else []
+    start = min([definition.lineno, *(decorator.lineno for decorator in decorators)]) - 1
+    while start > 0 and lines[start - 1].startswith(indent + "#"):
+        start -= 1
+    return start
+
+
+def _joined(pieces: list[str]) -> str:
+    """A block from black's text for each of its pieces."""
+    first, *methods = pieces
+    return BLANK_LINE_BEFORE_METHOD.join([first, *(piece.removeprefix(IN_A_CLASS) for piece in methods)])
 
 
 def _format_text(text: str) -> tuple[bool, str]:
     """Black's text, or False and black's complaint."""
+    import black
+    from black.parsing import InvalidInput
+
     try:
-        return True, black.format_str(text, mode=_MODE)
+        return True, black.format_str(text, mode=mode())
     except InvalidInput as error:
         return False, str(error)
 

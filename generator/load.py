@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from generator.cache import Cache
 from generator.problems import Problem, Severity, SpecError, pointer_of
 
 try:  # libyaml is much faster; the pure-Python loader gives identical results
@@ -227,6 +230,7 @@ def _child(node: yaml.Node, part: str) -> yaml.Node | None:
     return None
 
 
+_MODULE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """The largest spec file read; the largest published specs we know are a few megabytes."""
 MAX_DEPTH = 64
@@ -255,6 +259,9 @@ def load(path: Path) -> Source:
 def _parse(path: Path, text: str) -> Any:
     if path.suffix.lower() == ".json":
         return _parse_json(path, text)
+    parts = _parsed_by_entries(path, text)
+    if parts is not None:
+        return parts
     loader = _SpecLoader(text)
     try:
         node = loader.get_single_node()
@@ -272,6 +279,112 @@ def _parse(path: Path, text: str) -> Any:
         raise _error(path, _too_deep()) from None
     finally:
         loader.dispose()
+
+
+_KEY = r"[A-Za-z0-9_/.][A-Za-z0-9_/.{}$~+-]*"
+"""A mapping key written plain, that may start an entry the parse by entries cuts before."""
+_NOT_BY_ENTRIES = re.compile(r"^(%|---|\.\.\.|[ \t]*<<[ \t]*:)", re.MULTILINE)
+"""Directives, document markers and merge keys (whose entries give way to the mapping's own, wherever
+they are): a YAML file with them is read whole."""
+_ANCHOR = re.compile(r"(?:^|[ \t\[{,])&\S", re.MULTILINE)
+_CUT_ABOVE = 200
+"""Entries longer than this many lines whose value is a mapping are read an entry of it at a time."""
+
+
+def _parsed_by_entries(path: Path, text: str) -> dict[str, Any] | None:
+    """The YAML document read one entry of its top-level mapping at a time, and each long entry whose
+    value is a block mapping one entry of that at a time (so `paths` a path item at a time), each entry's
+    data cached under its text: a changed operation reads its path item only. None when the whole text
+    must be read instead, to give what reading it whole gives, errors included: a text with directives,
+    document markers or merge keys, a piece that does not read alone (one whose quoted scalar, flow collection or
+    alias goes on in the next piece), and a piece near the limits of size or depth.
+
+    Cutting before a line that starts a plain key at the mapping's indentation keeps entries whole: a
+    block or plain scalar, or a nested node, of the entry before is indented further."""
+    if _NOT_BY_ENTRIES.search(text):
+        return None
+    cache = Cache.from_environment(f"yaml-{yaml.__version__}-{_BaseLoader.__name__}-{_MODULE_DIGEST}")
+    lines = text.splitlines(keepends=True)
+    try:
+        found = _entries(path, lines, 0, len(lines), 0, 1, cache)
+    except (yaml.YAMLError, SpecError, RecursionError):
+        return None
+    if found is None or found[1] > MAX_VALUES:
+        return None
+    return found[0]
+
+
+def _entries(
+    path: Path, lines: list[str], begin: int, end: int, indent: int, depth: int, cache: Cache
+) -> tuple[dict[str, Any], int] | None:
+    """The mapping whose entries are the lines from begin to end, at `indent` spaces and `depth` levels
+    deep, and the number of values in it (an upper bound); None when it is not such a mapping."""
+    starts = [index for index in range(begin, end) if _entry_at(lines[index], indent)]
+    bounds = [begin, *(start for start in starts if start > begin), end]
+    mapping: dict[str, Any] = {}
+    size = 1
+    for first, last in zip(bounds, bounds[1:]):
+        key = re.match(rf" {{{indent}}}({_KEY}):(?:[ \t]+#.*)?[ \t]*$", lines[first])
+        inner = _next_line(lines, first + 1, last)
+        if key and inner is not None and last - first > _CUT_ABOVE and _is_text(key.group(1)):
+            indentation = len(lines[inner]) - len(lines[inner].lstrip(" "))
+            if indentation > indent and _entry_at(lines[inner], indentation):
+                found = _entries(path, lines, first + 1, last, indentation, depth + 1, cache)
+                if found is None:
+                    return None
+                mapping[key.group(1)], values = found
+                size += 1 + values
+                continue
+        part = _part(path, "".join(lines[first:last]), depth, cache)
+        if part is None:
+            return None
+        mapping.update(part[0])
+        size += part[1]
+    return mapping, size
+
+
+def _entry_at(line: str, indent: int) -> bool:
+    """Whether the line starts a mapping entry with a plain key at `indent` spaces."""
+    return re.match(rf" {{{indent}}}{_KEY}:(\s|$)", line) is not None
+
+
+def _part(path: Path, text: str, depth: int, cache: Cache) -> tuple[dict[str, Any], int] | None:
+    """Some entries of a mapping `depth` levels deep, read alone, with their number of values."""
+    key = f"{depth}\n{text}"
+    saved = cache.get(key)
+    if saved is not None:
+        data, size = json.loads(saved)
+        return data, size
+    loader = _SpecLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, 0
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        size = _check_size(path, node, depth)
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    # Kept when JSON gives the same data back: without a tag (which may build a tuple, a set, bytes) or an
+    # anchor (whose aliases share one object).
+    if "!" not in text and not _ANCHOR.search(text):
+        cache.put(key, json.dumps([data, size]))
+    return data, size
+
+
+def _next_line(lines: list[str], begin: int, end: int) -> int | None:
+    """The index of the first line from begin to end that is neither blank nor a comment."""
+    for index in range(begin, end):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith("#"):
+            return index
+    return None
+
+
+def _is_text(key: str) -> bool:
+    """Whether a plain key reads as the text it is (not as a number, a boolean or null)."""
+    return bool(yaml.load(key, Loader=_SpecLoader) == key)
 
 
 def _parse_json(path: Path, text: str) -> Any:
@@ -305,10 +418,10 @@ def _first_too_deep(value: Any, pointer: str, depth: int) -> str | None:
     return None
 
 
-def _check_size(path: Path, root: yaml.Node) -> None:
+def _check_size(path: Path, root: yaml.Node, depth: int = 1) -> int:
     """Refuse a YAML document too deep, or too big once its aliases are expanded, before building it:
     a few lines of nested aliases (a "billion laughs") would otherwise expand to billions of values
-    in the stages that walk the data."""
+    in the stages that walk the data. The root is `depth` levels deep; returns the number of values."""
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
 
@@ -341,7 +454,7 @@ def _check_size(path: Path, root: yaml.Node) -> None:
         sizes[id(node)] = total
         return total
 
-    size(root, 1)
+    return size(root, depth)
 
 
 def _too_deep() -> str:

@@ -18,7 +18,7 @@ from generator.output import OutputFile
 from generator.problems import Problem, Report, Severity, SpecError, printable
 from generator.render import render
 from generator.untrusted import Identifier
-from generator.validate import Validation
+from generator.validate import Validation, located, printed_once
 from generator.write import write
 
 Progress = Callable[[str], None]
@@ -124,8 +124,13 @@ def _describe(
         progress(f"validated: {len(found)} violations of the OpenAPI schema")
         return found
 
+    def errors() -> SpecError:
+        return SpecError(
+            [replace(violation, severity=Severity.ERROR) for violation in located(source, violations())]
+        )
+
     if strict and violations():
-        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations()])
+        raise errors()
     report = Report()
     try:
         source = swagger2.convert(source, report)
@@ -136,13 +141,19 @@ def _describe(
     except Exception:
         if not violations():
             raise
-        raise SpecError([replace(violation, severity=Severity.ERROR) for violation in violations()]) from None
+        raise errors() from None
     package_name = Identifier(package) if package else naming.package_name(api.title.raw)
     sdk = naming.name(api, package_name, report, project)
     progress(f"modelled {len(api.operations)} operations and {len(api.models)} models")
-    located = source.locate_all(report.warnings)
-    # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
-    return sdk, lambda: list(dict.fromkeys(violations() + located)), inputs
+
+    def warnings() -> list[Problem]:
+        # Located together, for one pass over each file: a large YAML file takes a second to read again.
+        found = violations()
+        problems = source.locate_all(found + report.warnings)
+        # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
+        return list(dict.fromkeys(printed_once(problems[: len(found)]) + problems[len(found) :]))
+
+    return sdk, warnings, inputs
 
 
 def generate_to(

@@ -6,6 +6,7 @@ text the generator made: spec text must go through one of the escaping filters.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import textwrap
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from generator import untrusted
+from generator import cache, untrusted
 from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 from generator.output import LINE_LENGTH, MARKER, TARGET_VERSION, TEMPLATES, OutputFile
@@ -41,8 +42,12 @@ def _int_literal(text: untrusted.SpecText) -> str:
 
 
 def environment() -> jinja2.Environment:
+    # Compiling the templates takes longer than rendering a small SDK; Jinja keeps each compiled template
+    # under its name and checks it against the template's text.
+    compiled = cache.folder(f"jinja-{importlib.metadata.version('jinja2')}")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

@@ -60,9 +60,9 @@ def test_blocks_formatted_apart_are_black_s_output_for_the_file(spec: Path, monk
     by_blocks = _python(format_stage.format_files([OutputFile(path, text) for path, text in rendered.items()]))
     assert max(len(format_stage.top_level_blocks(text)) for text in rendered.values()) > 10
     for path, text in rendered.items():
-        whole = black.format_str(text, mode=format_stage._MODE)
+        whole = black.format_str(text, mode=format_stage.mode())
         assert by_blocks[path] == whole, f"{path}: formatting by blocks differs from black on the whole file"
-        assert black.format_str(whole, mode=format_stage._MODE) == whole
+        assert black.format_str(whole, mode=format_stage.mode()) == whole
 
 
 def _python(files: list[OutputFile]) -> dict[PurePosixPath, str]:
@@ -80,8 +80,9 @@ def test_cache_parallel_and_serial_give_black_s_output(
     [folder] = (tmp_path / "cache").iterdir()
     entries = sorted(folder.iterdir())
     texts = _python(unformatted).values()
-    # One entry per Python file and one per top-level block.
-    assert len(entries) == len({*texts, *(block for text in texts for block in format_stage.top_level_blocks(text))})
+    # One entry per Python file and one per piece of a top-level block.
+    pieces = {piece for text in texts for block in format_stage.top_level_blocks(text) for piece in block}
+    assert len(entries) == len({*texts, *pieces})
     warm = format_stage.format_files(unformatted)
     assert _python(serial) == _python(parallel) == _python(cold) == _python(warm)
     assert _python(serial) != _python(unformatted)  # black did change something
@@ -104,8 +105,8 @@ def test_a_warm_cache_is_read_instead_of_running_black(
     python = next(index for index, file in enumerate(changed) if file.path.suffix == ".py")
     changed[python] = OutputFile(changed[python].path, changed[python].text + "\nX = 1\n")
     format_stage.format_files(changed)
-    # Only the changed block of the changed file is formatted.
-    assert calls == [format_stage.top_level_blocks(changed[python].text)[-1]]
+    # Only the changed piece (the last method, with what follows it) of the changed file is formatted.
+    assert calls == [format_stage.top_level_blocks(changed[python].text)[-1][-1]]
     assert calls[0].endswith("\nX = 1\n")
 
 
