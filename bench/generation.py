@@ -208,7 +208,7 @@ def phases(spec: Path, out: Path, cache: Path) -> dict[str, float]:
         "spec, out = Path(sys.argv[1]), Path(sys.argv[2])\n"
         "times = {}\n"
         "start = time.perf_counter(); sdk, _ = describe(spec); times['describe'] = time.perf_counter() - start\n"
-        "start = time.perf_counter(); files = render(sdk); times['render'] = time.perf_counter() - start\n"
+        "start = time.perf_counter(); files = list(render(sdk)); times['render'] = time.perf_counter() - start\n"
         "start = time.perf_counter(); files = format_files(files); times['format (black)'] = time.perf_counter() - start\n"
         "start = time.perf_counter(); write(files, out, keep=spec); times['write'] = time.perf_counter() - start\n"
         "print(json.dumps(times))\n"

@@ -19,9 +19,11 @@ import functools
 import importlib.metadata
 import multiprocessing
 import os
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from generator.cache import Cache
+from generator.cache import key as cache_key
 from generator.output import LINE_LENGTH, TARGET_VERSION, OutputFile
 
 if TYPE_CHECKING:
@@ -48,39 +50,51 @@ def mode() -> black.Mode:
     return black.Mode(target_versions={TargetVersion[TARGET_VERSION.upper()]}, line_length=LINE_LENGTH)
 
 
-def format_files(files: list[OutputFile], *, parallel_lines: int = PARALLEL_LINES) -> list[OutputFile]:
+def format_files(files: Iterable[OutputFile], *, parallel_lines: int = PARALLEL_LINES) -> list[OutputFile]:
+    """Black's text of each Python file, the other files as they are, in the order given.
+
+    The files are taken one at a time and only the pieces of those black must see are kept, so that a
+    lazy `files` (the render stage's) never holds every rendered text beside its pieces and black's text."""
     version = importlib.metadata.version("black")
     cache = Cache.from_environment(f"black-{version}-{TARGET_VERSION}-{LINE_LENGTH}")
-    formatted: dict[int, str] = {}
-    blocks: dict[int, list[list[str]]] = {}
-    for index, file in enumerate(files):
-        if file.path.suffix == ".py":
-            cached = cache.get(file.text)
-            if cached is None:
-                blocks[index] = top_level_blocks(file.text)
-            else:
-                formatted[index] = cached
-    pieces = dict.fromkeys(piece for found in blocks.values() for block in found for piece in block)
-    done = {piece: cache.get(piece) for piece in pieces}
-    todo = [piece for piece, result in done.items() if result is None]
+    formatted: list[OutputFile] = []
+    to_join: list[tuple[int, str, list[list[int]]]] = []
+    """For each file to format: its place in `formatted`, the cache key of its text, its blocks' pieces."""
+    numbers: dict[str, int] = {}
+    """Each distinct piece, numbered."""
+    for file in files:
+        cached = cache.get(file.text) if file.path.suffix == ".py" else file.text
+        if cached is None:
+            blocks = top_level_blocks(file.text)
+            found = [[numbers.setdefault(piece, len(numbers)) for piece in block] for block in blocks]
+            to_join.append((len(formatted), cache_key(file.text), found))
+        formatted.append(OutputFile(file.path, cached or ""))
+    pieces = list(numbers)
+    del numbers
+    parts = [cache.get(piece) for piece in pieces]
+    todo = [number for number, part in enumerate(parts) if part is None]
     if todo:
         mode()  # imported here, black is there in the worker processes forked to format
-    parallel = sum(text.count("\n") for text in todo) >= parallel_lines and (os.cpu_count() or 1) > 1
-    for piece, (ok, result) in zip(todo, _format_all(todo) if parallel else map(_format_text, todo)):
+    lines = sum(pieces[number].count("\n") for number in todo)
+    parallel = lines >= parallel_lines and (os.cpu_count() or 1) > 1
+    texts = (pieces[number] for number in todo)
+    results = _format_all(texts, len(todo)) if parallel else map(_format_text, texts)
+    for number, (ok, result) in zip(todo, results):
         if not ok:
             path = next(
-                files[index].path for index, found in blocks.items() if any(piece in b for b in found)
+                formatted[index].path for index, _, found in to_join if any(number in b for b in found)
             )
             raise FormatError(f"generated {path} is not valid Python: {result}")
-        done[piece] = result
-        cache.put(piece, result)
-    for index, found in blocks.items():
-        parts = [
-            part for part in (_joined([done[piece] or "" for piece in block]) for block in found) if part
-        ]
-        formatted[index] = BLANK_LINES_BEFORE_BLOCK.join(parts)
-        cache.put(files[index].text, formatted[index])
-    return [OutputFile(file.path, formatted.get(index, file.text)) for index, file in enumerate(files)]
+        parts[number] = result
+        cache.put(pieces[number], result)
+        pieces[number] = ""  # black's text replaces it, rather than adding to it
+    del pieces
+    for index, text_key, found in to_join:
+        joined = (_joined([parts[number] or "" for number in block]) for block in found)
+        text = BLANK_LINES_BEFORE_BLOCK.join(block for block in joined if block)
+        cache.put_by_key(text_key, text)
+        formatted[index] = OutputFile(formatted[index].path, text)
+    return formatted
 
 
 IN_A_CLASS = "class _:\n"
@@ -155,9 +169,10 @@ def _format_text(text: str) -> tuple[bool, str]:
         return False, str(error)
 
 
-def _format_all(texts: list[str]) -> list[tuple[bool, str]]:
+def _format_all(texts: Iterable[str], count: int) -> Iterator[tuple[bool, str]]:
+    """`_format_text` of each of the `count` texts, shared between one process per core, in order."""
     methods = multiprocessing.get_all_start_methods()
     # fork starts workers with black already imported; elsewhere each worker imports it again.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with concurrent.futures.ProcessPoolExecutor(os.cpu_count(), mp_context=context) as pool:
-        return list(pool.map(_format_text, texts, chunksize=max(1, len(texts) // (4 * (os.cpu_count() or 1)))))
+        yield from pool.map(_format_text, texts, chunksize=max(1, count // (4 * (os.cpu_count() or 1))))

@@ -4,7 +4,7 @@ format → write."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -54,15 +54,21 @@ def generate(
     """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
     sdk, warnings, inputs = _described(spec, package, strict=strict, project=project, progress=progress)
     try:
-        rendered = render(sdk)
-        progress(f"rendered {len(rendered)} files")
-        formatted = format_files(rendered)
+        formatted = format_files(_counted(render(sdk), progress))
     except Exception:
         _deep_references_reported(spec, warnings)  # a spec validation refuses is reported as such
         raise
     lines = sum(file.text.count("\n") for file in formatted if file.path.suffix == ".py")
     progress(f"formatted {lines} lines of Python")
     return Result(sdk.package, formatted, _deep_references_reported(spec, warnings), inputs=inputs)
+
+
+def _counted(files: Iterator[OutputFile], progress: Progress) -> Iterator[OutputFile]:
+    """The files, and how many there were once the last one is rendered."""
+    count = 0
+    for count, file in enumerate(files, 1):
+        yield file
+    progress(f"rendered {count} files")
 
 
 def describe(

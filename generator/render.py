@@ -70,21 +70,17 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(sdk: Sdk) -> list[OutputFile]:
+def render(sdk: Sdk) -> Iterator[OutputFile]:
+    """Each output file, rendered when it is asked for: the format stage keeps only what it needs of each."""
     env = environment()
     plan = list(_plan(sdk))
-    files = [
-        OutputFile(_checked_path(path), env.get_template(template).render(sdk=sdk, **context))
-        for path, template, context in plan
-    ]
     generated = sorted(path for path, _, _ in plan)
-    files.append(
-        OutputFile(_checked_path(MARKER), env.get_template(".generate-sdk.j2").render(generated=generated))
-    )
-    paths = [str(file.path).lower() for file in files]
+    paths = [path.lower() for path in [*generated, MARKER]]
     if len(set(paths)) != len(paths):  # the naming stage keeps file names apart; this proves it
         raise ValueError(f"two output files share a name: {sorted(p for p in paths if paths.count(p) > 1)}")
-    return files
+    for path, template, context in plan:
+        yield OutputFile(_checked_path(path), env.get_template(template).render(sdk=sdk, **context))
+    yield OutputFile(_checked_path(MARKER), env.get_template(".generate-sdk.j2").render(generated=generated))
 
 
 def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -94,7 +90,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
-        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {"auth": auth}
+        yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {
+            "auth": auth
+        }
         yield f"doc/auth/{auth.sharing_doc_page}.md", "doc/auth/sharing-tokens-between-processes.md.j2", {
             "auth": auth
         }
@@ -118,7 +116,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"{package}/_scopes.py", "package/_scopes.py.j2", {}
     yield f"{package}/py.typed", "package/py.typed.j2", {}
     modules = model_modules(
-        sdk.enums, sdk.models, {resource.module: _resource_annotations(resource) for resource in sdk.resources}
+        sdk.enums,
+        sdk.models,
+        {resource.module: _resource_annotations(resource) for resource in sdk.resources},
     )
     bases = {model.base_class for model in sdk.models}
     lookup = {f".{module.name}": _packed(module.class_names) for module in modules}
@@ -150,7 +150,9 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
 def _packed(names: list[Identifier]) -> list[str]:
     """Space-separated names in pieces short enough for a line of code (after the first, each starts with
     the space that separates it from the one before), so that a thousand names take a hundred lines."""
-    pieces = textwrap.wrap(" ".join(names), width=_PACKED_WIDTH, break_long_words=False, break_on_hyphens=False)
+    pieces = textwrap.wrap(
+        " ".join(names), width=_PACKED_WIDTH, break_long_words=False, break_on_hyphens=False
+    )
     return pieces[:1] + [f" {piece}" for piece in pieces[1:]]
 
 
