@@ -143,10 +143,11 @@ def top_level_blocks(text: str) -> list[list[str]]:
     return found
 
 
-def _start(definition: ast.stmt, lines: list[str], indent: str) -> int:
+def _start(
+    definition: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], indent: str
+) -> int:
     """The index of a definition's first line, with its decorators and the comment lines right above."""
-    decorators = definition.decorator_list if isinstance(definition, _DEFINITION) else []
-    start = min([definition.lineno, *(decorator.lineno for decorator in decorators)]) - 1
+    start = min([definition.lineno, *(decorator.lineno for decorator in definition.decorator_list)]) - 1
     while start > 0 and lines[start - 1].startswith(indent + "#"):
         start -= 1
     return start

@@ -19,12 +19,14 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from generator.cache import Cache
+from generator.check import stale_paths
 from generator.output import TEMPLATES, OutputFile
 
 _OUTPUT_LIBRARIES = ("black", "jinja2", "openapi-spec-validator", "pyyaml")
@@ -41,21 +43,7 @@ class Record:
 
     def stale(self, out: Path) -> list[str]:
         """The generated files that are missing from `out` or differ there, as `--check` lists them."""
-        stale = []
-        folder = os.fspath(out)
-        for path, digest in self.files.items():
-            try:
-                with open(os.path.join(folder, path), "rb") as file:  # not pathlib: once per file
-                    current = file.read()
-            except FileNotFoundError:
-                stale.append(f"{path} (missing)")
-                continue
-            except OSError:
-                stale.append(f"{path} (unreadable)")
-                continue
-            if _digest(current) != digest:
-                stale.append(path)
-        return stale
+        return stale_paths(out, ((path, _digest_is(digest)) for path, digest in self.files.items()))
 
 
 def find(spec: Path, settings: object) -> Record | None:
@@ -114,6 +102,10 @@ def _generator_digest() -> str:
                 digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def _digest_is(digest: str) -> Callable[[bytes], bool]:
+    return lambda data: _digest(data) == digest
 
 
 def _digest(data: bytes) -> str:
