@@ -137,6 +137,30 @@ class ClientCredentialsScheme:
 
 
 @dataclass(frozen=True)
+class UserTokenScheme:
+    """An OAuth 2.0 scheme without a client-credentials flow, or an OpenID Connect scheme: its access tokens
+    come from a flow a user goes through (authorization code, implicit, password, device code) outside the
+    SDK, which uses the tokens it is given and renews them with the refresh grant when it can."""
+
+    key: SpecText
+    description: SpecText | None
+    kind: Literal["oauth2", "openIdConnect"]
+    flows: tuple[SpecText, ...]
+    """The scheme's OAuth 2.0 flows; none for OpenID Connect."""
+    authorization_url: SpecText | None
+    """Where the user is sent to grant access (the first flow's `authorizationUrl`)."""
+    token_url: SpecText | None
+    """Where an authorization code or a user's password is exchanged for a token (the first `tokenUrl`)."""
+    refresh_url: SpecText | None
+    """Where the refresh grant is sent: the flows' `refreshUrl`, else their `tokenUrl`; None without either."""
+    scopes: tuple[Scope, ...]
+    """The scopes of all its flows."""
+    open_id_connect_url: SpecText | None = None
+    client_authentication: str = "client_secret_basic"
+    """How the client authenticates to the token endpoint for the refresh grant, as for client credentials."""
+
+
+@dataclass(frozen=True)
 class HttpScheme:
     key: SpecText
     description: SpecText | None
@@ -151,7 +175,7 @@ class ApiKeyScheme:
     location: Literal["header", "query", "cookie"]
 
 
-SecurityScheme = ClientCredentialsScheme | HttpScheme | ApiKeyScheme
+SecurityScheme = ClientCredentialsScheme | UserTokenScheme | HttpScheme | ApiKeyScheme
 
 CLIENT_AUTHENTICATION_EXTENSION = "x-client-authentication"
 CLIENT_AUTHENTICATIONS = (
@@ -371,6 +395,22 @@ def _every_option(type_ref: TypeRef, test: Callable[[TypeRef], bool]) -> bool:
     return test(type_ref)
 
 
+def _first_url(flows: list[dict[str, Any]], name: str) -> SpecText | None:
+    """The first non-empty URL of that name among the flows."""
+    url = next((flow[name] for flow in flows if isinstance(flow.get(name), str) and flow[name]), None)
+    return SpecText(url) if url is not None else None
+
+
+def _scopes_of(flows: list[dict[str, Any]]) -> tuple[Scope, ...]:
+    """The scopes the flows declare, each once, in the order of the spec."""
+    scopes: dict[str, SpecText] = {}
+    for flow in flows:
+        declared = flow.get("scopes")
+        for name, text in (declared if isinstance(declared, dict) else {}).items():
+            scopes.setdefault(str(name), SpecText(str(text or "")))
+    return tuple(Scope(SpecText(name), text) for name, text in scopes.items())
+
+
 def _license(raw: Any) -> License | None:
     if not isinstance(raw, dict) or not (raw.get("name") or raw.get("identifier")):
         return None
@@ -464,6 +504,19 @@ class _Builder:
         description = _text(raw.get("description"))
         if kind == "oauth2":
             return self._oauth2(key, raw, pointer)
+        if kind == "openIdConnect":
+            return UserTokenScheme(
+                SpecText(key),
+                description,
+                kind="openIdConnect",
+                flows=(),
+                authorization_url=None,
+                token_url=None,
+                refresh_url=None,
+                scopes=(),
+                open_id_connect_url=_text(raw.get("openIdConnectUrl")),
+                client_authentication=self._client_authentication(raw, pointer),
+            )
         http_scheme = str(raw.get("scheme", "")).lower()
         if kind == "http" and http_scheme in ("bearer", "basic"):
             return HttpScheme(SpecText(key), description, "bearer" if http_scheme == "bearer" else "basic")
@@ -472,35 +525,44 @@ class _Builder:
             return ApiKeyScheme(SpecText(key), description, SpecText(str(raw["name"])), location)
         what = f"http {http_scheme}" if kind == "http" else str(kind)
         self.report.warn(
-            pointer, f"{what} security schemes are not supported; operations that need only this one "
-            "are called without credentials"
+            pointer, f"{what} security schemes are not supported; requirements that name this one are skipped"
         )
         return None
 
-    def _oauth2(self, key: str, raw: dict[str, Any], pointer: str) -> ClientCredentialsScheme | None:
+    def _oauth2(self, key: str, raw: dict[str, Any], pointer: str) -> ClientCredentialsScheme | UserTokenScheme:
         flows: dict[str, Any] = raw["flows"] if isinstance(raw.get("flows"), dict) else {}
         other_flows = tuple(sorted(str(name) for name in flows if name != "clientCredentials"))
         flow = flows.get("clientCredentials")
         if not isinstance(flow, dict):
-            self.report.warn(
-                pointer, f"OAuth 2.0 scheme without a clientCredentials flow ({', '.join(other_flows)}) "
-                "is not supported; operations that need only this one are called without credentials"
-            )
-            return None
+            return self._user_token(key, raw, flows, pointer)
         if other_flows:
             self.report.warn(
                 f"{pointer}/flows", f"only the clientCredentials flow is used; {', '.join(other_flows)} not handled"
             )
-        scopes: dict[Any, Any] = flow["scopes"] if isinstance(flow.get("scopes"), dict) else {}
         return ClientCredentialsScheme(
             key=SpecText(key),
             description=_text(raw.get("description")),
             token_url=SpecText(str(flow.get("tokenUrl") or "")),
             refresh_url=_text(flow.get("refreshUrl") or None),
-            scopes=tuple(
-                Scope(SpecText(str(name)), SpecText(str(text or ""))) for name, text in scopes.items()
-            ),
+            scopes=_scopes_of([flow]),
             other_flows=tuple(SpecText(flow) for flow in other_flows),
+            client_authentication=self._client_authentication(raw, pointer),
+        )
+
+    def _user_token(self, key: str, raw: dict[str, Any], flows: dict[str, Any], pointer: str) -> UserTokenScheme:
+        """A scheme whose tokens a user's flow obtains: the SDK is given them and refreshes them where the
+        flows name a token or refresh URL."""
+        flow_objects = [flow for flow in flows.values() if isinstance(flow, dict)]
+        token_url = _first_url(flow_objects, "tokenUrl")
+        return UserTokenScheme(
+            SpecText(key),
+            _text(raw.get("description")),
+            kind="oauth2",
+            flows=tuple(SpecText(str(name)) for name in flows),
+            authorization_url=_first_url(flow_objects, "authorizationUrl"),
+            token_url=token_url,
+            refresh_url=_first_url(flow_objects, "refreshUrl") or token_url,
+            scopes=_scopes_of(flow_objects),
             client_authentication=self._client_authentication(raw, pointer),
         )
 
@@ -519,7 +581,8 @@ class _Builder:
         return "client_secret_basic"
 
     def _security(self, security: Any, pointer: str, security_pointer: str) -> tuple[Requirement, ...]:
-        """The requirements the SDK can meet; the schemes it cannot use are left out with a warning.
+        """The requirements the SDK can meet; one naming a scheme the SDK cannot use is left out whole, with a
+        warning, since a request carrying only some of its schemes would be refused.
 
         Problems of one requirement point at it (in the operation or the document-wide `security`);
         what concerns the whole operation points at the operation.
@@ -536,9 +599,17 @@ class _Builder:
                         f"{security_pointer}/{index}{pointer_of(name)}",
                         f"security requirement names the undefined scheme {name!r}",
                     )
-            usable = [str(name) for name in requirement if str(name) in self.schemes]
-            if len(usable) < len(requirement) and not usable:
-                continue  # no scheme of this alternative can be used: another alternative must do
+            unusable = [str(name) for name in requirement if str(name) not in self.schemes]
+            if unusable:
+                # A request must carry every scheme of a requirement: one sent with only some is refused.
+                if len(requirement) > 1:
+                    self.report.warn(
+                        f"{security_pointer}/{index}",
+                        f"this requirement is skipped: it needs {', '.join(map(repr, unusable))} as well, "
+                        "which the SDK cannot use",
+                    )
+                continue
+            usable = [str(name) for name in requirement]
             uses = tuple(
                 self._scheme_use(name, requirement[name], f"{security_pointer}/{index}{pointer_of(name)}")
                 for name in usable
@@ -562,14 +633,15 @@ class _Builder:
     def _scheme_use(self, name: str, scopes: Any, pointer: str) -> SchemeUse:
         scheme = self.schemes[name]
         names = tuple(str(scope) for scope in scopes or ()) if isinstance(scopes, list) else ()
-        if isinstance(scheme, ClientCredentialsScheme):
+        if isinstance(scheme, ClientCredentialsScheme) or (isinstance(scheme, UserTokenScheme) and scheme.scopes):
             declared = {scope.value.raw for scope in scheme.scopes}
             undeclared = [scope for scope in names if scope not in declared]
             if undeclared:
                 self.report.warn(
                     pointer,
                     f"scopes the scheme {name!r} does not declare: {', '.join(map(repr, undeclared))}; "
-                    "requested as written",
+                    + ("requested" if isinstance(scheme, ClientCredentialsScheme) else "expected of its tokens")
+                    + " as written",
                 )
         return SchemeUse(SpecText(name), tuple(SpecText(scope) for scope in names))
 

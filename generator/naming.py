@@ -229,6 +229,75 @@ class OAuthAuth:
 
 
 @dataclass(frozen=True)
+class UserTokenAuth:
+    """An OAuth 2.0 scheme whose tokens a user's flow obtains, or an OpenID Connect scheme: its credentials
+    class (a subclass of the runtime's `UserTokenCredentials`), its manager, client arguments and docs."""
+
+    scheme: m.UserTokenScheme
+    argument: Identifier
+    credentials_class: Identifier
+    manager_attribute: Identifier
+    doc_page: str
+    refresh_url_argument: Identifier
+    refresh_url_constant: Identifier
+    resolved_refresh_url: SpecText | None
+    """The refresh URL resolved against the default base URL, when it is relative and there is one."""
+    env_prefix: str
+    kind: Literal["user_token"] = "user_token"
+
+    @property
+    def key(self) -> SpecText:
+        return self.scheme.key
+
+    @property
+    def description(self) -> SpecText | None:
+        return self.scheme.description
+
+    @property
+    def refresh_url(self) -> SpecText | None:
+        return self.scheme.refresh_url
+
+    @property
+    def refresh_url_is_absolute(self) -> bool:
+        return self.refresh_url is not None and "://" in self.refresh_url.raw
+
+    @property
+    def authorization_url(self) -> SpecText | None:
+        return self.scheme.authorization_url
+
+    @property
+    def token_url(self) -> SpecText | None:
+        return self.scheme.token_url
+
+    @property
+    def flows(self) -> tuple[SpecText, ...]:
+        return self.scheme.flows
+
+    @property
+    def is_open_id_connect(self) -> bool:
+        return self.scheme.kind == "openIdConnect"
+
+    @property
+    def open_id_connect_url(self) -> SpecText | None:
+        return self.scheme.open_id_connect_url
+
+    @property
+    def scopes(self) -> tuple[m.Scope, ...]:
+        return self.scheme.scopes
+
+    @property
+    def client_authentication(self) -> str:
+        """The credentials' default client authentication method (never text from the spec)."""
+        return self.scheme.client_authentication
+
+    @property
+    def environment_variables(self) -> list[str]:
+        return [f"{self.env_prefix}O_AUTH_{name}" for name in _USER_TOKEN_VARIABLES] + [
+            f"{self.env_prefix}REFRESH_URL"
+        ]
+
+
+@dataclass(frozen=True)
 class StaticAuth:
     """An `http` bearer or basic scheme, or an API key: credentials sent as they are."""
 
@@ -261,6 +330,8 @@ class CredentialUse:
     scopes: tuple[SpecText, ...]
     show_argument: bool
     """Whether the docs name the client argument: when the SDK has several schemes."""
+    is_user_token: bool = False
+    """Whether the token is a user's, which the SDK cannot get by itself."""
 
 
 @dataclass(frozen=True)
@@ -399,6 +470,10 @@ class OperationMethod:
         return any(use.is_token for requirement in self.security for use in requirement)
 
     @property
+    def needs_user_token(self) -> bool:
+        return any(use.is_user_token for requirement in self.security for use in requirement)
+
+    @property
     def arguments(self) -> tuple[Argument, ...]:
         return self.positional + self.keyword
 
@@ -465,6 +540,7 @@ class Sdk:
     description: SpecText | None
     default_base_url: SpecText | None
     oauth: tuple[OAuthAuth, ...]
+    user_tokens: tuple[UserTokenAuth, ...]
     static_auth: tuple[StaticAuth, ...]
     resources: tuple[Resource, ...]
     models: tuple[ModelClass, ...]
@@ -480,7 +556,17 @@ class Sdk:
 
     @property
     def auth_count(self) -> int:
-        return len(self.oauth) + len(self.static_auth)
+        return len(self.oauth) + len(self.user_tokens) + len(self.static_auth)
+
+    @property
+    def token_auth(self) -> list[OAuthAuth | UserTokenAuth]:
+        """The schemes whose credentials are OAuth tokens, each with a token manager on the client."""
+        return [*self.oauth, *self.user_tokens]
+
+    @property
+    def uses_tokens(self) -> bool:
+        """Whether some scheme authenticates with OAuth tokens, which the SDK then exports and documents."""
+        return bool(self.oauth or self.user_tokens)
 
     @property
     def static_credential_classes(self) -> list[Identifier]:
@@ -491,9 +577,12 @@ class Sdk:
     @property
     def client_auth_imports(self) -> list[str]:
         """The classes of `_auth` that the client module names."""
-        names = {"ClientCredentialsAuthManager", "AsyncClientCredentialsAuthManager"}
+        names = {"TokenManager", "AsyncTokenManager"}
         for auth in self.oauth:
             names.update((auth.credentials_class, auth.manager_class, auth.async_manager_class))
+        names.update(auth.credentials_class for auth in self.user_tokens)
+        if self.user_tokens:
+            names.update(_USER_TOKEN_MANAGERS)
         return sorted(names | set(self.static_credential_classes))
 
     @property
@@ -502,6 +591,8 @@ class Sdk:
         readers = {"read_setting", *(f"read_{static.kind}" for static in self.static_auth)}
         if self.oauth:
             readers.add("read_client_credentials")
+        if self.user_tokens:
+            readers.add("read_user_token")
         return sorted(readers)
 
     @property
@@ -512,6 +603,9 @@ class Sdk:
             names.update((auth.credentials_class, auth.manager_class, auth.async_manager_class))
         if self.oauth:
             names.update(_OAUTH_RUNTIME_CLASSES)
+        names.update(auth.credentials_class for auth in self.user_tokens)
+        if self.user_tokens:
+            names.update((*_TOKEN_RUNTIME_CLASSES, "UserTokenCredentials", *_USER_TOKEN_MANAGERS))
         return sorted(names)
 
     @property
@@ -521,7 +615,8 @@ class Sdk:
 
     @property
     def exception_classes(self) -> list[str]:
-        return sorted([*self.api_error_classes, "OAuthProviderError"])
+        names = [*self.api_error_classes, "OAuthProviderError"]
+        return sorted(names + ["OAuthTokenUnavailableError"] if self.user_tokens else names)
 
     @property
     def public_names(self) -> list[str]:
@@ -532,7 +627,7 @@ class Sdk:
 
     @property
     def credential_arguments(self) -> list[CredentialUse]:
-        return _credential_uses(self.oauth, self.static_auth)
+        return _credential_uses(self.oauth, self.user_tokens, self.static_auth)
 
     @property
     def oauth_variable_names(self) -> tuple[str, ...]:
@@ -550,14 +645,17 @@ class Sdk:
         for auth in self.oauth:
             variables += [f"{auth.env_prefix}O_AUTH_{name}" for name in _OAUTH_VARIABLES]
             variables += [f"{auth.env_prefix}TOKEN_URL", f"{auth.env_prefix}REFRESH_URL"]
+        for user_token in self.user_tokens:
+            variables += user_token.environment_variables
         for static in self.static_auth:
             variables += static.environment_variables
         return variables
 
     @property
-    def quick_start_auth(self) -> OAuthAuth | StaticAuth | None:
-        """The scheme the README's examples authenticate with."""
-        schemes: list[OAuthAuth | StaticAuth] = [*self.oauth, *self.static_auth]
+    def quick_start_auth(self) -> OAuthAuth | StaticAuth | UserTokenAuth | None:
+        """The scheme the README's examples authenticate with: client credentials, else credentials given as
+        they are, else a user's token."""
+        schemes: list[OAuthAuth | StaticAuth | UserTokenAuth] = [*self.oauth, *self.static_auth, *self.user_tokens]
         return schemes[0] if schemes else None
 
 
@@ -588,12 +686,12 @@ def name(
     """Name every part of the API for the templates; the settings name and describe the project."""
     servers = [server.url for server in api.servers]
     default_base_url = servers[0] if servers and "://" in servers[0].raw else None
-    oauth, static_auth = _auth(api.schemes, package.upper(), default_base_url)
+    oauth, user_tokens, static_auth = _auth(api.schemes, package.upper(), default_base_url)
     auth_classes = [
         name
         for auth in oauth
         for name in (auth.credentials_class, auth.scope_enum, auth.manager_class, auth.async_manager_class)
-    ]
+    ] + [auth.credentials_class for auth in user_tokens]
     clients = _client_classes(
         settings, [*auth_classes, *_AUTH_RUNTIME_CLASSES, *_EXCEPTIONS.values(), "InternalServerError"]
     )
@@ -615,7 +713,7 @@ def name(
         for model in api.models
         if isinstance(model, m.ObjectModel)
     )
-    uses = {use.key.raw: use for use in _credential_uses(oauth, static_auth)}
+    uses = {use.key.raw: use for use in _credential_uses(oauth, user_tokens, static_auth)}
     return Sdk(
         package=package,
         distribution=settings.distribution or package.replace("_", "-"),
@@ -629,6 +727,7 @@ def name(
         description=api.description,
         default_base_url=default_base_url,
         oauth=oauth,
+        user_tokens=user_tokens,
         static_auth=static_auth,
         resources=_resources(api, types, uses),
         models=models,
@@ -707,6 +806,12 @@ _AUTH_RUNTIME_CLASSES = (
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
+    "UserTokenCredentials",
+    "UserTokenAuthManager",
+    "AsyncUserTokenAuthManager",
+    "TokenManager",
+    "AsyncTokenManager",
+    "OAuthTokenUnavailableError",
     "HttpBearerCredentials",
     "HttpBasicCredentials",
     "ApiKeyCredentials",
@@ -717,14 +822,17 @@ _AUTH_RUNTIME_CLASSES = (
 )
 # Names the client module imports, besides the auth classes and the resource classes.
 _CLIENT_MODULE_NAMES = ("Mapping", "TracebackType", "TYPE_CHECKING", "FileInput")
+_TOKEN_RUNTIME_CLASSES = ("OAuthToken", "TokenEvent", "TokenRetryPolicy")
+"""What every SDK with OAuth tokens exports from the runtime's `_auth`."""
 _OAUTH_RUNTIME_CLASSES = (
     "ClientCredentialsAuthCredentials",
     "ClientCredentialsAuthManager",
     "AsyncClientCredentialsAuthManager",
-    "OAuthToken",
-    "TokenEvent",
-    "TokenRetryPolicy",
+    *_TOKEN_RUNTIME_CLASSES,
 )
+_USER_TOKEN_MANAGERS = ("UserTokenAuthManager", "AsyncUserTokenAuthManager")
+_USER_TOKEN_VARIABLES = ("ACCESS_TOKEN", "REFRESH_TOKEN", "CLIENT_ID", "CLIENT_SECRET")
+"""The variables of each user-token scheme, after `<PREFIX>_<SCHEME>_O_AUTH_`."""
 _OAUTH_VARIABLES = (
     "CLIENT_ID",
     "CLIENT_SECRET",
@@ -750,7 +858,7 @@ _SHARING_PAGE = "sharing_tokens_between_processes"
 
 def _auth(
     schemes: tuple[m.SecurityScheme, ...], env_prefix: str, default_base_url: SpecText | None
-) -> tuple[tuple[OAuthAuth, ...], tuple[StaticAuth, ...]]:
+) -> tuple[tuple[OAuthAuth, ...], tuple[UserTokenAuth, ...], tuple[StaticAuth, ...]]:
     client_credentials = [scheme for scheme in schemes if isinstance(scheme, m.ClientCredentialsScheme)]
     single = len(client_credentials) == 1
     arguments = UniqueNames(["base_url", "token_url", "refresh_url", "http_client", "self"])
@@ -759,7 +867,7 @@ def _auth(
     pages = UniqueNames([*WINDOWS_DEVICE_NAMES, *reserved])
     if single:
         arguments.claim(Identifier("client_credentials_auth_credentials"))
-    oauth, static = [], []
+    oauth, user_tokens, static = [], [], []
     for scheme in schemes:
         stem = snake(scheme.key.raw) or "scheme"
         if isinstance(scheme, m.ClientCredentialsScheme):
@@ -768,9 +876,11 @@ def _auth(
                 if single
                 else _oauth(scheme, stem, env_prefix, default_base_url, arguments, classes, pages)
             )
+        elif isinstance(scheme, m.UserTokenScheme):
+            user_tokens.append(_user_token(scheme, stem, env_prefix, default_base_url, arguments, classes, pages))
         else:
             static.append(_static(scheme, stem, env_prefix, arguments, pages))
-    return tuple(oauth), tuple(static)
+    return tuple(oauth), tuple(user_tokens), tuple(static)
 
 
 def _single_oauth(
@@ -837,6 +947,32 @@ def _oauth(
     )
 
 
+def _user_token(
+    scheme: m.UserTokenScheme,
+    stem: str,
+    env_prefix: str,
+    default_base_url: SpecText | None,
+    arguments: UniqueNames,
+    classes: UniqueNames,
+    pages: UniqueNames,
+) -> UserTokenAuth:
+    """Names after the scheme: `pinterest_oauth2_credentials=PinterestOauth2Credentials(...)`."""
+    argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
+    stem = argument.removesuffix("_credentials")
+    prefix = classes.claim(identifier(pascal(stem), "Scheme"))
+    return UserTokenAuth(
+        scheme=scheme,
+        argument=argument,
+        credentials_class=Identifier(f"{prefix}Credentials"),
+        manager_attribute=Identifier(f"{stem}_auth_manager"),
+        doc_page=pages.claim(Identifier(stem)).replace("_", "-"),
+        refresh_url_argument=arguments.claim(Identifier(f"{stem}_refresh_url")),
+        refresh_url_constant=Identifier(f"{stem.upper()}_REFRESH_URL"),
+        resolved_refresh_url=_resolved(scheme.refresh_url, default_base_url),
+        env_prefix=f"{env_prefix}_{stem.upper()}_",
+    )
+
+
 def _static(
     scheme: m.HttpScheme | m.ApiKeyScheme,
     stem: str,
@@ -869,12 +1005,14 @@ def _resolved(url: SpecText | None, default_base_url: SpecText | None) -> SpecTe
 
 
 def _credential_uses(
-    oauth: tuple[OAuthAuth, ...], static_auth: tuple[StaticAuth, ...]
+    oauth: tuple[OAuthAuth, ...], user_tokens: tuple[UserTokenAuth, ...], static_auth: tuple[StaticAuth, ...]
 ) -> list[CredentialUse]:
-    several = len(oauth) + len(static_auth) > 1
-    return [CredentialUse(auth.key, auth.argument, True, (), several) for auth in oauth] + [
-        CredentialUse(auth.key, auth.argument, False, (), several) for auth in static_auth
-    ]
+    several = len(oauth) + len(user_tokens) + len(static_auth) > 1
+    return (
+        [CredentialUse(auth.key, auth.argument, True, (), several) for auth in oauth]
+        + [CredentialUse(auth.key, auth.argument, True, (), several, is_user_token=True) for auth in user_tokens]
+        + [CredentialUse(auth.key, auth.argument, False, (), several) for auth in static_auth]
+    )
 
 
 def _scopes(scopes: tuple[m.Scope, ...]) -> tuple[ScopeMember, ...]:

@@ -97,6 +97,8 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
             "auth": auth
         }
         yield f"doc/models/{auth.scope_enum_page}.md", "doc/models/o-auth-scope-enum.md.j2", {"auth": auth}
+    for user_token in sdk.user_tokens:
+        yield f"doc/auth/{user_token.doc_page}.md", "doc/auth/user-token.md.j2", {"auth": user_token}
     for static in sdk.static_auth:
         yield f"doc/auth/{static.doc_page}.md", "doc/auth/static.md.j2", {"static": static}
     yield "doc/models/o-auth-token.md", "doc/models/o-auth-token.md.j2", {}
@@ -157,14 +159,21 @@ def _packed(names: list[Identifier]) -> list[str]:
 
 
 def _quick_start_call(sdk: Sdk) -> str | None:
-    """The first operation a reader can call without arguments, preferring one that needs a token."""
+    """The first operation a reader can call without arguments, preferring one that the quick start's
+    credentials authorize, and among those one that needs a token."""
+    auth = sdk.quick_start_auth
+    authorized = {auth.key} if auth else set()
     candidates = [
-        (not op.needs_token, f"{resource.attribute}.{op.method_name}")
+        (
+            bool(op.security) and not any({use.key for use in each} <= authorized for each in op.security),
+            not op.needs_token,
+            f"{resource.attribute}.{op.method_name}",
+        )
         for resource in sdk.resources
         for op in resource.operations
         if op.http_method == "GET" and not op.positional and not any(a.required for a in op.keyword)
     ]
-    return min(candidates, key=lambda candidate: candidate[0])[1] if candidates else None
+    return min(candidates, key=lambda candidate: candidate[:2])[2] if candidates else None
 
 
 def _signature(op: OperationMethod) -> str:

@@ -384,16 +384,17 @@ def test_spec_without_client_credentials_generates(tmp_path: Path, recorder: Rec
     spec = _scheme_spec("No Client Credentials", schemes)
     spec["security"] = [{"code": []}, {"token": []}]
     project, warnings = _generate(tmp_path, spec)
-    assert any("/components/securitySchemes/code" in w and "without a clientCredentials flow" in w for w in warnings)
     assert any(
-        "/components/securitySchemes:" in w and "the SDK authenticates with 'token' only" in w for w in warnings
+        "/components/securitySchemes:" in w and "the SDK authenticates with 'code', 'token' only" in w
+        for w in warnings
     )
     sdk = _import(project, "no_client_credentials")
     recorder.requests.clear()
     sdk.Client(base_url=recorder.url, token_credentials=sdk.ApiKeyCredentials(api_key="SSWS abc")).default.ping()
     assert recorder.requests[0]["headers"]["Authorization"] == "SSWS abc"
     assert not (project / "doc" / "models" / "o-auth-scope-enum.md").exists()
-    assert not hasattr(sdk, "OAuthToken")
+    assert not hasattr(sdk, "ClientCredentialsAuthCredentials")
+    assert (project / "doc" / "auth" / "code.md").exists()  # the user-token scheme's page
     _mypy(project, "no_client_credentials", tmp_path / "cache")
 
 
@@ -404,12 +405,11 @@ def test_unusable_requirements_are_reported(tmp_path: Path) -> None:
         "digest": {"type": "http", "scheme": "digest"},
     }
     spec = _scheme_spec("Unusable", schemes)
-    spec["security"] = [{"oidc": []}]
+    spec["security"] = [{"digest": []}]
     spec["paths"]["/ping"]["get"]["security"] = [{"missing": []}, {"cc": ["a", "b"]}]
     spec["paths"]["/pong"] = {"get": {"operationId": "pong", "responses": {"204": {"description": "ok"}}}}
     project, warnings = _generate(tmp_path, spec)
     expected = [
-        ("/components/securitySchemes/oidc", "openIdConnect security schemes are not supported"),
         ("/components/securitySchemes/digest", "http digest security schemes are not supported"),
         ("/paths/~1ping/get/security/0/missing", "undefined scheme 'missing'"),
         ("/paths/~1ping/get/security/1/cc", "scopes the scheme 'cc' does not declare: 'b'"),

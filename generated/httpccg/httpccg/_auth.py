@@ -1,4 +1,8 @@
-"""OAuth 2.0 client-credentials authentication: credentials, tokens, and the managers that keep them fresh.
+"""OAuth 2.0 authentication: credentials, tokens, and the managers that keep them fresh.
+
+Client credentials get tokens of their own (the client-credentials grant); a user's tokens, which a flow
+outside the SDK obtains (authorization code, OpenID Connect), are given to the SDK or supplied by a provider
+and renewed with the refresh grant. The rest of this text is about client credentials.
 
 One manager belongs to each client. It fetches a token when an operation needs one, reuses it until it
 is about to expire, and fetches again. Without fixed `o_auth_scopes` each operation's token is asked for
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
     # the package, and a blocking client never needs it.
     import asyncio
 
-from ._exceptions import OAuthProviderError
+from ._exceptions import OAuthProviderError, OAuthTokenUnavailableError
 
 _logger = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ _DEFAULT_MARGIN_SHARE = 0.1
 _DEFAULT_MARGIN_CAP = 60.0
 _MAX_DESCRIPTION = 500
 _RESERVED_TOKEN_PARAMETERS = frozenset(
-    {"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "scope"}
+    {"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "scope", "refresh_token"}
 )
 _REENTRY = "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
 
@@ -231,22 +235,19 @@ class _RetrySchedule:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class ClientCredentialsAuthCredentials:
-    """Credentials for the OAuth 2.0 client-credentials grant.
+class OAuthCredentials:
+    """What the credentials of every OAuth 2.0 scheme share: tokens given or provided, how they are
+    renewed, and how the client authenticates to the token endpoint.
 
     Attributes:
         o_auth_client_id: The OAuth 2.0 client ID.
-        o_auth_client_secret: The OAuth 2.0 client secret; needed by `client_secret_basic` and
-            `client_secret_post` only.
-        o_auth_scopes: The scopes to request for every operation (`OAuthScopeEnum` members or scope
-            strings); an operation needing a scope outside them raises `ValueError` before sending. None
-            (or empty): each operation's token is requested with the scopes its own security
-            requirement names, none at all asking for the server's default scopes.
+        o_auth_client_secret: The OAuth 2.0 client secret, for `client_secret_basic` and
+            `client_secret_post`.
         o_auth_token: A token to start from, such as one stored earlier; used while it is fresh.
         o_auth_token_provider: Supplies tokens instead of the token endpoint; called when there is no
             fresh token, with the last token (or None) and the auth manager.
-        o_auth_on_token_update: Called once with every new token, fetched or provided. An exception
-            it raises is logged; the token stays in use.
+        o_auth_on_token_update: Called once with every new token, fetched, refreshed or provided. An
+            exception it raises is logged; the token stays in use.
         o_auth_clock_skew: Seconds before its expiry at which a token counts as expired. None uses
             a tenth of the token's lifetime, at most 60 seconds.
         o_auth_client_authentication: How the client authenticates to the token endpoint:
@@ -262,17 +263,16 @@ class ClientCredentialsAuthCredentials:
             `RS384`, `RS512`, `PS256`, `PS384`, `PS512`, `ES256`, `ES384`, `ES512` or `EdDSA`.
         o_auth_token_parameters: More parameters of every token request, such as `audience` or
             `resource` (RFC 8707); a sequence value sends the parameter once per item. `grant_type`,
-            `client_id`, `client_secret`, `client_assertion`, `client_assertion_type` and `scope` are
-            set by the manager and refused here.
+            `client_id`, `client_secret`, `client_assertion`, `client_assertion_type`, `scope` and
+            `refresh_token` are set by the manager and refused here.
         o_auth_retry: How token requests that failed in a passing way are retried; see
             `TokenRetryPolicy` for the defaults.
         o_auth_on_token_event: Told about every `TokenEvent` (a token fetched, refreshed, provided,
             reused, dropped, a retry, a failure), for metrics. An exception it raises is logged.
     """
 
-    o_auth_client_id: str
+    o_auth_client_id: str | None = None
     o_auth_client_secret: str | None = dataclasses.field(default=None, repr=False)
-    o_auth_scopes: Sequence[str] | None = None
     o_auth_token: OAuthToken | None = dataclasses.field(default=None, repr=False)
     o_auth_token_provider: TokenProvider | None = None
     o_auth_on_token_update: TokenUpdateCallback | None = None
@@ -287,12 +287,11 @@ class ClientCredentialsAuthCredentials:
     _assertion_signer: _AssertionSigner | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
+        client_id = self.o_auth_client_id
+        if client_id is not None and (not isinstance(client_id, str) or not client_id):
             raise ValueError("o_auth_client_id must be a non-empty string")
         if self.o_auth_client_secret is not None and not isinstance(self.o_auth_client_secret, str):
             raise TypeError("o_auth_client_secret must be a string")
-        if isinstance(self.o_auth_scopes, str):
-            raise TypeError("o_auth_scopes must be a list of scopes, not a single string")
         skew = self.o_auth_clock_skew
         if skew is not None and (isinstance(skew, bool) or not isinstance(skew, (int, float)) or skew < 0):
             raise ValueError("o_auth_clock_skew must be a number of seconds, zero or more")
@@ -301,9 +300,7 @@ class ClientCredentialsAuthCredentials:
             raise ValueError(
                 f"o_auth_client_authentication must be one of {', '.join(map(repr, _CLIENT_AUTHENTICATIONS))}"
             )
-        if method in _SECRET_AUTHENTICATIONS and self.o_auth_client_secret is None:
-            raise ValueError(f"o_auth_client_secret is required with {method} client authentication")
-        if method == "private_key_jwt":
+        if method == "private_key_jwt" and client_id is not None:
             # Checked and loaded now, not at the first token request, so that a bad key fails early.
             object.__setattr__(self, "_assertion_signer", _AssertionSigner(self))
         if not isinstance(self.o_auth_retry, TokenRetryPolicy):
@@ -312,38 +309,116 @@ class ClientCredentialsAuthCredentials:
             raise TypeError("o_auth_on_token_event must be callable")
         _check_token_parameters(self.o_auth_token_parameters)
 
+    def authenticate(self, form: dict[str, str | list[str]], headers: dict[str, str], token_url: str) -> None:
+        """Add the client authentication to a token request's form fields and headers."""
+        client_id = self.o_auth_client_id or ""
+        method = self.o_auth_client_authentication
+        secret = self.o_auth_client_secret
+        if method == "client_secret_basic" and secret is not None:
+            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
+            pair = f"{quote_plus(client_id)}:{quote_plus(secret)}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+            return
+        # A public client (no secret) identifies itself with client_id alone (RFC 6749 section 3.2.1).
+        form["client_id"] = client_id
+        if method == "client_secret_post" and secret is not None:
+            form["client_secret"] = secret
+        elif self._assertion_signer is not None:
+            form["client_assertion_type"] = _ASSERTION_TYPE
+            form["client_assertion"] = self._assertion_signer.sign(client_id, token_url)
+        # With mutual TLS the HTTP client's certificate authenticates the client (RFC 8705 section 2):
+        # the form carries only client_id.
+
+    def refresh_form(self, refresh_token: str) -> dict[str, str | list[str]]:
+        """The form fields of a refresh-grant request (RFC 6749 section 6), client authentication aside.
+        Without a scope the new token has the scope of the one refreshed."""
+        return {"grant_type": "refresh_token", **self._parameters(), "refresh_token": refresh_token}
+
+    def _parameters(self) -> dict[str, str | list[str]]:
+        return {
+            name: value if isinstance(value, str) else list(value)
+            for name, value in (self.o_auth_token_parameters or {}).items()
+        }
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ClientCredentialsAuthCredentials(OAuthCredentials):
+    """Credentials for the OAuth 2.0 client-credentials grant.
+
+    Besides the attributes of `OAuthCredentials` (token, provider, callbacks, client authentication,
+    token parameters, retries), they have:
+
+    Attributes:
+        o_auth_client_id: The OAuth 2.0 client ID; required.
+        o_auth_scopes: The scopes to request for every operation (`OAuthScopeEnum` members or scope
+            strings); an operation needing a scope outside them raises `ValueError` before sending. None
+            (or empty): each operation's token is requested with the scopes its own security
+            requirement names, none at all asking for the server's default scopes.
+
+    `o_auth_client_secret` is needed by `client_secret_basic` and `client_secret_post` only.
+    """
+
+    o_auth_client_id: str
+    o_auth_scopes: Sequence[str] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.o_auth_client_id, str) or not self.o_auth_client_id:
+            raise ValueError("o_auth_client_id must be a non-empty string")
+        if isinstance(self.o_auth_scopes, str):
+            raise TypeError("o_auth_scopes must be a list of scopes, not a single string")
+        method = self.o_auth_client_authentication
+        if method in _SECRET_AUTHENTICATIONS and self.o_auth_client_secret is None:
+            raise ValueError(f"o_auth_client_secret is required with {method} client authentication")
+        super().__post_init__()
+
     def scope_parameter(self) -> str | None:
         """The `scope` parameter of a token request: the scopes space-separated, or None."""
         if not self.o_auth_scopes:
             return None
         return " ".join(map(_scope_name, self.o_auth_scopes))
 
-    def authenticate(self, form: dict[str, str | list[str]], headers: dict[str, str], token_url: str) -> None:
-        """Add the client authentication to a token request's form fields and headers."""
-        method = self.o_auth_client_authentication
-        if method == "client_secret_basic":
-            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
-            pair = f"{quote_plus(self.o_auth_client_id)}:{quote_plus(self.o_auth_client_secret or '')}"
-            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
-            return
-        form["client_id"] = self.o_auth_client_id
-        if method == "client_secret_post":
-            form["client_secret"] = self.o_auth_client_secret or ""
-        elif self._assertion_signer is not None:
-            form["client_assertion_type"] = _ASSERTION_TYPE
-            form["client_assertion"] = self._assertion_signer.sign(self.o_auth_client_id, token_url)
-        # With mutual TLS the HTTP client's certificate authenticates the client (RFC 8705 section 2):
-        # the form carries only client_id.
-
     def token_form(self, scope: str | None) -> dict[str, str | list[str]]:
         """The form fields of a token request asking for `scope` (None: no scope parameter), client
         authentication aside."""
-        form: dict[str, str | list[str]] = {"grant_type": "client_credentials"}
-        for name, value in (self.o_auth_token_parameters or {}).items():
-            form[name] = value if isinstance(value, str) else list(value)
+        form: dict[str, str | list[str]] = {"grant_type": "client_credentials", **self._parameters()}
         if scope is not None:
             form["scope"] = scope
         return form
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class UserTokenCredentials(OAuthCredentials):
+    """Access tokens that a user granted the application through a flow of their own (authorization code,
+    implicit, password, device code, OpenID Connect), which the SDK uses and renews but cannot start.
+
+    Give a token (`o_auth_token`), a refresh token (`o_auth_refresh_token`), a provider that supplies
+    tokens (`o_auth_token_provider`, called when there is no fresh token and once after the API refuses
+    one with HTTP 401), or several of them. With a refresh token and `o_auth_client_id` (and the secret,
+    key or certificate that authenticates the client, when it is confidential), an expired or refused
+    token is renewed with the refresh grant at the scheme's refresh URL. When the server states a
+    token's scopes, an operation needing others fails before anything is sent.
+
+    Besides the attributes of `OAuthCredentials`, they have:
+
+    Attributes:
+        o_auth_refresh_token: A refresh token to get the first access token with, when `o_auth_token`
+            is not given; later ones come with the tokens the server issues.
+    """
+
+    o_auth_refresh_token: str | None = dataclasses.field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.o_auth_refresh_token is not None and (
+            not isinstance(self.o_auth_refresh_token, str) or not self.o_auth_refresh_token
+        ):
+            raise ValueError("o_auth_refresh_token must be a non-empty string")
+        if self.o_auth_token is None and self.o_auth_refresh_token is None and self.o_auth_token_provider is None:
+            raise ValueError("give o_auth_token, o_auth_refresh_token or o_auth_token_provider")
+        super().__post_init__()
+
+    def can_refresh(self) -> bool:
+        """Whether the refresh grant can be asked for: the server must know the client."""
+        return self.o_auth_client_id is not None
 
 
 def _scope_name(scope: str) -> str:
@@ -358,7 +433,7 @@ class _AssertionSigner:
     """Signs the client assertions of `private_key_jwt` (RFC 7523 section 2.2): a new JWT for every token
     request, retries included, since a server may refuse an assertion it has seen before."""
 
-    def __init__(self, credentials: ClientCredentialsAuthCredentials) -> None:
+    def __init__(self, credentials: OAuthCredentials) -> None:
         algorithm = credentials.o_auth_signing_algorithm
         if algorithm not in _ASSERTION_ALGORITHMS:
             raise ValueError(f"o_auth_signing_algorithm must be one of {', '.join(_ASSERTION_ALGORITHMS)}")
@@ -460,14 +535,14 @@ class _TokenState:
     and those passed to `token()`: the cache grows with the spec, not with the number of calls.
     """
 
-    def __init__(
-        self, credentials: ClientCredentialsAuthCredentials | None, token_url: str | None, refresh_url: str | None
-    ) -> None:
+    def __init__(self, credentials: OAuthCredentials | None, token_url: str | None, refresh_url: str | None) -> None:
         self._credentials = credentials
+        # Client credentials get tokens of their own; a user's tokens are only given, provided or refreshed.
+        self._grants_tokens = isinstance(credentials, ClientCredentialsAuthCredentials)
         self._token_url = token_url
         self._refresh_url = refresh_url
         self._on_event = credentials.o_auth_on_token_event if credentials else None
-        scopes = credentials.o_auth_scopes if credentials else None
+        scopes = credentials.o_auth_scopes if isinstance(credentials, ClientCredentialsAuthCredentials) else None
         self._fixed = _scope_set(scopes) if scopes else None
         self._tokens: dict[frozenset[str], _Cached] = {}
         # The newest token asked for with each scope set, refused or not, for the provider.
@@ -498,12 +573,31 @@ class _TokenState:
             self._tokens[granted or frozenset()] = _Cached(token, None, granted, self._fresh_until(token))
 
     def permits(self, scopes: Collection[str]) -> bool:
-        """Whether an operation needing `scopes` may be called: always, unless `o_auth_scopes` leaves one out."""
-        return self._fixed is None or self._fixed.issuperset(scopes)
+        """Whether an operation needing `scopes` may be called: always, unless `o_auth_scopes` leaves one out
+        or, without a provider, a user's token states scopes that lack one."""
+        return not self.unpermitted(scopes)
 
     def unpermitted(self, scopes: Collection[str]) -> frozenset[str]:
-        """The scopes among `scopes` that `o_auth_scopes` leaves out."""
-        return frozenset() if self._fixed is None else frozenset(scopes) - self._fixed
+        """The scopes among `scopes` that no token of this manager can grant: those `o_auth_scopes` leave
+        out, or those a user's token lacks when the server stated its scopes and no provider can give
+        another."""
+        if self._fixed is not None:
+            return frozenset(scopes) - self._fixed
+        if self._grants_tokens or self._token_provider() is not None:
+            return frozenset()
+        token = self._last
+        if token is None or token.scope is None:
+            return frozenset()
+        return frozenset(scopes) - frozenset(token.scope.split())
+
+    def scope_advice(self) -> str:
+        """What to do about scopes that `unpermitted` names, for an error message."""
+        if self._fixed is not None:
+            return (
+                "which the client's o_auth_scopes leave out: add it to them, or leave o_auth_scopes out "
+                "so that each operation asks for the scopes it needs"
+            )
+        return "which the user's OAuth token does not grant: give one that does, or an o_auth_token_provider"
 
     def _fresh(self, needs: frozenset[str]) -> OAuthToken | None:
         cached = self._tokens.get(needs)
@@ -520,7 +614,10 @@ class _TokenState:
         return found.token
 
     def _request_for(self, needs: frozenset[str]) -> frozenset[str]:
-        """The scopes a token for an operation needing `needs` is asked for."""
+        """The scopes a token for an operation needing `needs` is asked for. A user's tokens form one line,
+        each refreshed from the one before, whatever the operation needs."""
+        if not self._grants_tokens:
+            return frozenset()
         return needs if self._fixed is None else self._fixed
 
     def _refuse_reentry(self) -> None:
@@ -553,7 +650,11 @@ class _TokenState:
 
     def can_renew(self) -> bool:
         """Whether a new token can be had when the API refuses the current one."""
-        return self._credentials is not None
+        if self._credentials is None:
+            return False
+        if self._grants_tokens or self._token_provider() is not None:
+            return True
+        return self._refresh_token(frozenset()) is not None
 
     def is_configured(self) -> bool:
         """Whether the manager has credentials, or at least a token, to authorize requests with."""
@@ -569,7 +670,9 @@ class _TokenState:
         return dropped
 
     def _keep(self, token: OAuthToken, request: frozenset[str]) -> None:
-        granted = request if token.scope is None else frozenset(token.scope.split())
+        # A token that does not state its scopes grants those it was asked for; a user's token, any.
+        unstated = request if self._grants_tokens else None
+        granted = unstated if token.scope is None else frozenset(token.scope.split())
         self._tokens[request] = _Cached(token, request, granted, self._fresh_until(token))
         self._latest[request] = self._last = token
         self._refused.pop(request, None)
@@ -581,25 +684,39 @@ class _TokenState:
             scopes = acquiring[1] if acquiring is not None and acquiring[0] is self else self._fixed
         wanted = _scope_set(scopes or ())
         if wanted == self._fixed:
-            return self._require_credentials().scope_parameter()  # in the order given
+            return self._client_credentials().scope_parameter()  # in the order given
         return " ".join(sorted(wanted)) or None
 
-    def _require_credentials(self) -> ClientCredentialsAuthCredentials:
+    def _require_credentials(self) -> OAuthCredentials:
         if self._credentials is None:
-            raise ValueError("a new OAuth token is needed, and the client has no client credentials to get one")
+            raise ValueError("a new OAuth token is needed, and the client has no credentials to get one")
         return self._credentials
+
+    def _client_credentials(self) -> ClientCredentialsAuthCredentials:
+        credentials = self._credentials
+        if not isinstance(credentials, ClientCredentialsAuthCredentials):
+            raise ValueError("a new OAuth token is needed, and the client has no client credentials to get one")
+        return credentials
+
+    def _no_grant(self, reason: str) -> OAuthTokenUnavailableError:
+        """Why a user's token cannot be renewed, for the caller (no secret or token in it)."""
+        credentials = self._require_credentials()
+        return OAuthTokenUnavailableError(
+            f"a new OAuth token is needed ({reason}) and {type(credentials).__name__} cannot get one: give it "
+            "an o_auth_token_provider, or a refresh token with o_auth_client_id (the scheme's refresh URL must "
+            "be known)"
+        )
 
     def _build_token_request(
         self, http_client: httpx2.Client | httpx2.AsyncClient, scope: str | None, refresh_token: str | None = None
     ) -> httpx2.Request:
         """A client-credentials token request, or a refresh-grant one when `refresh_token` is given."""
         credentials = self._require_credentials()
-        url = self._token_url
-        form = credentials.token_form(scope)
+        url: str | None
         if refresh_token is not None and self._refresh_url:
-            # RFC 6749 section 6: without a scope the new token has the scope of the one refreshed.
-            url, form = self._refresh_url, credentials.token_form(None)
-            form.update(grant_type="refresh_token", refresh_token=refresh_token)
+            url, form = self._refresh_url, credentials.refresh_form(refresh_token)
+        else:
+            url, form = self._token_url, self._client_credentials().token_form(scope)
         if not url:
             raise ValueError("the spec names no token URL: create the client with one")
         headers = {"Accept": "application/json"}
@@ -698,13 +815,18 @@ class _TokenState:
         return "no token yet"
 
     def _refresh_token(self, request: frozenset[str]) -> str | None:
-        """The refresh token to renew `request`'s token with, when the server issued one and there is a
-        refresh URL."""
+        """The refresh token to renew `request`'s token with, when the server issued one (or the user gave
+        one) and there is a refresh URL."""
+        if self._refresh_url is None:
+            return None
+        credentials = self._credentials
+        if isinstance(credentials, UserTokenCredentials):
+            newest = self._last
+            usable = credentials.can_refresh()
+            return ((newest.refresh_token if newest else None) or credentials.o_auth_refresh_token) if usable else None
         # Only a token asked for with these scopes: refreshing another would renew other scopes.
         previous = self._own_previous(request)
-        if self._refresh_url is None or previous is None:
-            return None
-        return previous.refresh_token
+        return previous.refresh_token if previous is not None else None
 
     def _refresh_failed(self, reason: str, error: Exception) -> str:
         _logger.debug(
@@ -764,12 +886,13 @@ class _TokenState:
         return self._credentials.o_auth_on_token_update if self._credentials else None
 
 
-class ClientCredentialsAuthManager(_TokenState):
-    """Fetches, caches and renews the OAuth 2.0 token of a `Client`. Safe to share between threads."""
+class TokenManager(_TokenState):
+    """Keeps the OAuth 2.0 tokens of one scheme for a `Client`: `ClientCredentialsAuthManager` for client
+    credentials, `UserTokenAuthManager` for a user's tokens. Safe to share between threads."""
 
     def __init__(
         self,
-        credentials: ClientCredentialsAuthCredentials | None,
+        credentials: OAuthCredentials | None,
         *,
         token_url: str | None,
         refresh_url: str | None = None,
@@ -779,21 +902,6 @@ class ClientCredentialsAuthManager(_TokenState):
         self._http_client = http_client
         self._lock = threading.Lock()
         self._acquisitions: dict[frozenset[str], Future[OAuthToken]] = {}
-
-    def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
-        """Request a new token from the token endpoint now. The manager does not start using it.
-
-        Passing failures are retried as the credentials' `o_auth_retry` allows.
-
-        Args:
-            scopes: The scopes to ask for. By default, within an `o_auth_token_provider`, those of the
-                token being acquired; elsewhere `o_auth_scopes`, or none (the server's default).
-
-        Raises:
-            OAuthProviderError: The token endpoint refused, or its answer is not a token.
-            httpx2.TransportError: The last attempt failed to connect or timed out.
-        """
-        return self._fetch(self._scope_parameter(scopes), "fetch_token() called")
 
     def _fetch(self, scope: str | None, reason: str, refresh_token: str | None = None) -> OAuthToken:
         schedule = self._retry_schedule()
@@ -818,7 +926,11 @@ class ClientCredentialsAuthManager(_TokenState):
             try:
                 return self._fetch(None, reason, refresh_token)
             except (OAuthProviderError, httpx2.TransportError) as error:
+                if not self._grants_tokens:
+                    raise
                 reason = self._refresh_failed(reason, error)
+        if not self._grants_tokens:
+            raise self._no_grant(reason)
         return self._fetch(self._scope_parameter(request), reason)
 
     def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
@@ -893,22 +1005,11 @@ class ClientCredentialsAuthManager(_TokenState):
         return token
 
 
-class AsyncClientCredentialsAuthManager(_TokenState):
-    """Fetches, caches and renews the OAuth 2.0 token of an `AsyncClient`. Safe to share between tasks."""
+class ClientCredentialsAuthManager(TokenManager):
+    """Fetches, caches and renews the OAuth 2.0 client-credentials token of a `Client`. Safe to share
+    between threads."""
 
-    def __init__(
-        self,
-        credentials: ClientCredentialsAuthCredentials | None,
-        *,
-        token_url: str | None,
-        refresh_url: str | None = None,
-        http_client: httpx2.AsyncClient,
-    ) -> None:
-        super().__init__(credentials, token_url, refresh_url)
-        self._http_client = http_client
-        self._acquisitions: dict[frozenset[str], asyncio.Task[OAuthToken]] = {}
-
-    async def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
+    def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
         Passing failures are retried as the credentials' `o_auth_retry` allows.
@@ -921,7 +1022,29 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             OAuthProviderError: The token endpoint refused, or its answer is not a token.
             httpx2.TransportError: The last attempt failed to connect or timed out.
         """
-        return await self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+        return self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+
+
+class UserTokenAuthManager(TokenManager):
+    """Keeps the OAuth 2.0 token a user granted, for a `Client`: uses it while it is fresh, then asks the
+    credentials' provider for a new one or renews it with the refresh grant. Safe to share between threads."""
+
+
+class AsyncTokenManager(_TokenState):
+    """Keeps the OAuth 2.0 tokens of one scheme for an `AsyncClient`: `AsyncClientCredentialsAuthManager` for client
+    credentials, `AsyncUserTokenAuthManager` for a user's tokens. Safe to share between tasks."""
+
+    def __init__(
+        self,
+        credentials: OAuthCredentials | None,
+        *,
+        token_url: str | None,
+        refresh_url: str | None = None,
+        http_client: httpx2.AsyncClient,
+    ) -> None:
+        super().__init__(credentials, token_url, refresh_url)
+        self._http_client = http_client
+        self._acquisitions: dict[frozenset[str], asyncio.Task[OAuthToken]] = {}
 
     async def _fetch(self, scope: str | None, reason: str, refresh_token: str | None = None) -> OAuthToken:
         schedule = self._retry_schedule()
@@ -948,7 +1071,11 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             try:
                 return await self._fetch(None, reason, refresh_token)
             except (OAuthProviderError, httpx2.TransportError) as error:
+                if not self._grants_tokens:
+                    raise
                 reason = self._refresh_failed(reason, error)
+        if not self._grants_tokens:
+            raise self._no_grant(reason)
         return await self._fetch(self._scope_parameter(request), reason)
 
     async def token(self, scopes: Iterable[str] = frozenset()) -> OAuthToken:
@@ -1007,6 +1134,31 @@ class AsyncClientCredentialsAuthManager(_TokenState):
             except Exception:
                 _logger.exception("o_auth_on_token_update raised; the new token stays in use")
         return token
+
+
+class AsyncClientCredentialsAuthManager(AsyncTokenManager):
+    """Fetches, caches and renews the OAuth 2.0 client-credentials token of an `AsyncClient`. Safe to share
+    between tasks."""
+
+    async def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
+        """Request a new token from the token endpoint now. The manager does not start using it.
+
+        Passing failures are retried as the credentials' `o_auth_retry` allows.
+
+        Args:
+            scopes: The scopes to ask for. By default, within an `o_auth_token_provider`, those of the
+                token being acquired; elsewhere `o_auth_scopes`, or none (the server's default).
+
+        Raises:
+            OAuthProviderError: The token endpoint refused, or its answer is not a token.
+            httpx2.TransportError: The last attempt failed to connect or timed out.
+        """
+        return await self._fetch(self._scope_parameter(scopes), "fetch_token() called")
+
+
+class AsyncUserTokenAuthManager(AsyncTokenManager):
+    """Keeps the OAuth 2.0 token a user granted, for an `AsyncClient`: uses it while it is fresh, then asks the
+    credentials' provider for a new one or renews it with the refresh grant. Safe to share between tasks."""
 
 
 def _check_provided(token: object) -> OAuthToken:

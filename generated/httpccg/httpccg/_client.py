@@ -13,8 +13,10 @@ import httpx2
 from . import _runtime
 from ._auth import (
     AsyncClientCredentialsAuthManager,
+    AsyncTokenManager,
     ClientCredentialsAuthCredentials,
     ClientCredentialsAuthManager,
+    TokenManager,
 )
 from ._environment import (
     read_client_credentials,
@@ -87,7 +89,7 @@ class Client:
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token; `o_auth_token` gets or sets it."""
-        auth = _runtime.Authentication[ClientCredentialsAuthManager](
+        auth = _runtime.Authentication[TokenManager](
             {"ClientCredentialsAuth": self.client_credentials_auth_manager},
             {},
             {"ClientCredentialsAuth": "client_credentials_auth_credentials"},
@@ -200,7 +202,7 @@ class AsyncClient:
             http_client=self._http_client,
         )
         """Fetches, caches and renews the OAuth token; `o_auth_token` gets or sets it."""
-        auth = _runtime.Authentication[AsyncClientCredentialsAuthManager](
+        auth = _runtime.Authentication[AsyncTokenManager](
             {"ClientCredentialsAuth": self.client_credentials_auth_manager},
             {},
             {"ClientCredentialsAuth": "client_credentials_auth_credentials"},

@@ -22,10 +22,10 @@ import httpx2
 import pydantic
 
 from ._auth import (
-    AsyncClientCredentialsAuthManager,
+    AsyncTokenManager,
     ClientCredentialsAuthCredentials,
-    ClientCredentialsAuthManager,
     OAuthToken,
+    TokenManager,
 )
 from ._exceptions import (
     ApiError,
@@ -156,6 +156,13 @@ def resolve_token_url(
     if credentials is not None and credentials.o_auth_token_provider is None:
         raise ValueError(f"the spec names no token URL: create the client with {argument}=...")
     return None
+
+
+def resolve_url(base_url: str, url: str | None, spec_url: str | None) -> str | None:
+    """The URL given, else the spec's resolved against the base URL (RFC 3986); None without either."""
+    if url:
+        return url
+    return urljoin(base_url, spec_url) if spec_url else None
 
 
 def resolve_refresh_url(
@@ -382,14 +389,14 @@ def _authorize(request: httpx2.Request, token: OAuthToken) -> httpx2.Request:
     return request
 
 
-Manager = TypeVar("Manager", ClientCredentialsAuthManager, AsyncClientCredentialsAuthManager)
+Manager = TypeVar("Manager", TokenManager, AsyncTokenManager)
 
 
 class Authentication(Generic[Manager]):
     """The credentials a client was given, by the key of their security scheme.
 
     Args:
-        managers: The OAuth token manager of each client-credentials scheme.
+        managers: The OAuth token manager of each OAuth 2.0 or OpenID Connect scheme.
         static: The credentials of each other scheme that the client was given.
         arguments: The client argument that configures each scheme, for error messages.
     """
@@ -432,18 +439,14 @@ class Authentication(Generic[Manager]):
             options = " or ".join(" and ".join(self._arguments[key] for key in each) for each in endpoint.security)
             return f"this operation needs credentials: create the client with {options}"
         lacking = {
-            scope
+            key: self._managers[key].unpermitted(scopes)
             for each in configured
             for key, scopes in each.items()
-            if key in self._managers
-            for scope in self._managers[key].unpermitted(scopes)
+            if key in self._managers and self._managers[key].unpermitted(scopes)
         }
-        granting = ", ".join(map(repr, sorted(lacking)))
-        return (
-            f"{endpoint.method} {endpoint.path} needs an OAuth token granting {granting}, "
-            "which the client's o_auth_scopes leave out: add it to them, or leave o_auth_scopes out "
-            "so that each operation asks for the scopes it needs"
-        )
+        granting = ", ".join(map(repr, sorted(set().union(*lacking.values()))))
+        advice = self._managers[next(iter(lacking))].scope_advice()
+        return f"{endpoint.method} {endpoint.path} needs an OAuth token granting {granting}, {advice}"
 
 
 def decode_response(endpoint: Endpoint[T], response: httpx2.Response) -> T:
@@ -509,9 +512,7 @@ def _error_body(endpoint: Endpoint[Any], response: httpx2.Response) -> Any:
 class SyncRuntime:
     """Sends the requests of a `Client`."""
 
-    def __init__(
-        self, http_client: httpx2.Client, base_url: str, auth: Authentication[ClientCredentialsAuthManager]
-    ) -> None:
+    def __init__(self, http_client: httpx2.Client, base_url: str, auth: Authentication[TokenManager]) -> None:
         self._http_client = http_client
         self._base_url = base_url.rstrip("/")
         self._auth = auth
@@ -530,7 +531,7 @@ class SyncRuntime:
     ) -> T:
         arguments = Arguments(path, query, headers, cookies, body, form, files)
         request = build_request(self._http_client, self._base_url, endpoint, arguments)
-        chosen = _apply_static(request, self._auth.choose(endpoint), ClientCredentialsAuthManager)
+        chosen = _apply_static(request, self._auth.choose(endpoint), TokenManager)
         if chosen is None:
             return decode_response(endpoint, self._http_client.send(request))
         manager, scopes = chosen
@@ -547,9 +548,7 @@ class SyncRuntime:
 class AsyncRuntime:
     """Sends the requests of an `AsyncClient`."""
 
-    def __init__(
-        self, http_client: httpx2.AsyncClient, base_url: str, auth: Authentication[AsyncClientCredentialsAuthManager]
-    ) -> None:
+    def __init__(self, http_client: httpx2.AsyncClient, base_url: str, auth: Authentication[AsyncTokenManager]) -> None:
         self._http_client = http_client
         self._base_url = base_url.rstrip("/")
         self._auth = auth
@@ -568,7 +567,7 @@ class AsyncRuntime:
     ) -> T:
         arguments = Arguments(path, query, headers, cookies, body, form, files)
         request = build_request(self._http_client, self._base_url, endpoint, arguments)
-        chosen = _apply_static(request, self._auth.choose(endpoint), AsyncClientCredentialsAuthManager)
+        chosen = _apply_static(request, self._auth.choose(endpoint), AsyncTokenManager)
         if chosen is None:
             return decode_response(endpoint, await self._http_client.send(request))
         manager, scopes = chosen

@@ -13,15 +13,15 @@ import httpx2
 from . import _runtime
 from ._auth import (
     ApiKeyCredentials,
-    AsyncClientCredentialsAuthManager,
     AsyncInternalAuthAuthManager,
     AsyncPartnerAuthAuthManager,
-    ClientCredentialsAuthManager,
+    AsyncTokenManager,
     HttpBearerCredentials,
     InternalAuthAuthManager,
     InternalAuthCredentials,
     PartnerAuthAuthManager,
     PartnerAuthCredentials,
+    TokenManager,
 )
 from ._environment import (
     read_api_key,
@@ -138,7 +138,7 @@ class Client:
         )
         """Fetches, caches and renews the OAuth token of the internalAuth
         scheme; `o_auth_token` gets or sets it."""
-        auth = _runtime.Authentication[ClientCredentialsAuthManager](
+        auth = _runtime.Authentication[TokenManager](
             {"partnerAuth": self.partner_auth_auth_manager, "internalAuth": self.internal_auth_auth_manager},
             {
                 "dashboardKey": (
@@ -333,7 +333,7 @@ class AsyncClient:
         )
         """Fetches, caches and renews the OAuth token of the internalAuth
         scheme; `o_auth_token` gets or sets it."""
-        auth = _runtime.Authentication[AsyncClientCredentialsAuthManager](
+        auth = _runtime.Authentication[AsyncTokenManager](
             {"partnerAuth": self.partner_auth_auth_manager, "internalAuth": self.internal_auth_auth_manager},
             {
                 "dashboardKey": (

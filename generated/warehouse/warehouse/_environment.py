@@ -17,11 +17,14 @@ from ._auth import (
     _CLIENT_AUTHENTICATIONS,
     _SECRET_AUTHENTICATIONS,
     ClientCredentialsAuthCredentials,
+    OAuthToken,
+    UserTokenCredentials,
     HttpBearerCredentials,
     ApiKeyCredentials,
 )
 
 Credentials = TypeVar("Credentials", bound=ClientCredentialsAuthCredentials)
+UserCredentials = TypeVar("UserCredentials", bound=UserTokenCredentials)
 
 
 def read_setting(environ: Mapping[str, str], variable: str) -> str | None:
@@ -69,6 +72,24 @@ def read_client_credentials(
     if value["PRIVATE_KEY_FILE"] is not None:
         settings["o_auth_private_key"] = _file(variable["PRIVATE_KEY_FILE"], value["PRIVATE_KEY_FILE"])
     return credentials_class(o_auth_client_id=cast(str, client_id), **settings)
+
+
+def read_user_token(
+    environ: Mapping[str, str], prefix: str, credentials_class: type[UserCredentials]
+) -> UserCredentials | None:
+    """A user's tokens from `<prefix>O_AUTH_ACCESS_TOKEN` and `<prefix>O_AUTH_REFRESH_TOKEN`, with the client
+    that refreshes them from `<prefix>O_AUTH_CLIENT_ID` and `<prefix>O_AUTH_CLIENT_SECRET`; None when
+    neither token is set."""
+    access_token = read_setting(environ, f"{prefix}O_AUTH_ACCESS_TOKEN")
+    refresh_token = read_setting(environ, f"{prefix}O_AUTH_REFRESH_TOKEN")
+    if access_token is None and refresh_token is None:
+        return None
+    return credentials_class(
+        o_auth_token=OAuthToken(access_token=access_token) if access_token is not None else None,
+        o_auth_refresh_token=refresh_token,
+        o_auth_client_id=read_setting(environ, f"{prefix}O_AUTH_CLIENT_ID"),
+        o_auth_client_secret=read_setting(environ, f"{prefix}O_AUTH_CLIENT_SECRET"),
+    )
 
 
 _OAUTH_VARIABLES = (

@@ -85,3 +85,9 @@ class OAuthProviderError(ApiError):
         self.error = error
         self.error_description = error_description
         self.error_uri = error_uri
+
+
+class OAuthTokenUnavailableError(Exception):
+    """An operation needs a user's OAuth token that the client does not have and cannot get: the token
+    given has expired or was refused, and there is neither a provider nor a refresh token to renew it.
+    The user must go through the authorization flow again."""
