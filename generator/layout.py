@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from generator.naming import EnumClass, ModelClass
+from generator.naming import AliasClass, EnumClass, ModelClass
 from generator.untrusted import Identifier
 
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -31,16 +31,18 @@ class ModelImport:
 
 @dataclass(frozen=True)
 class ModelModule:
-    """A module of the `models` package: enums and models used by the same resources."""
+    """A module of the `models` package: enums, models and aliases used by the same resources."""
 
     name: Identifier
     enums: tuple[EnumClass, ...]
     models: tuple[ModelClass, ...]
+    aliases: tuple[AliasClass, ...]
     imports: tuple[ModelImport, ...]
 
     @property
     def class_names(self) -> list[Identifier]:
-        return [enum.class_name for enum in self.enums] + [model.class_name for model in self.models]
+        items: list[EnumClass | ModelClass | AliasClass] = [*self.enums, *self.models, *self.aliases]
+        return [item.class_name for item in items]
 
 
 def classes_named(annotations: Iterable[str], known: Collection[str]) -> list[str]:
@@ -54,14 +56,18 @@ def classes_named(annotations: Iterable[str], known: Collection[str]) -> list[st
 
 
 def model_modules(
-    enums: tuple[EnumClass, ...], models: tuple[ModelClass, ...], resources: dict[Identifier, list[str]]
+    enums: tuple[EnumClass, ...],
+    models: tuple[ModelClass, ...],
+    aliases: tuple[AliasClass, ...],
+    resources: dict[Identifier, list[str]],
 ) -> list[ModelModule]:
     """The model modules, given the annotations of each resource's operations, in the classes' order."""
-    order: list[EnumClass | ModelClass] = [*enums, *models]
-    by_name: dict[str, EnumClass | ModelClass] = {item.class_name: item for item in order}
+    order: list[EnumClass | ModelClass | AliasClass] = [*enums, *models, *aliases]
+    by_name: dict[str, EnumClass | ModelClass | AliasClass] = {item.class_name: item for item in order}
     references: dict[str, list[str]] = {
         model.class_name: classes_named(_model_annotations(model), by_name) for model in models
     }
+    references.update((alias.class_name, classes_named([alias.annotation], by_name)) for alias in aliases)
     users: dict[str, set[Identifier]] = {name: set() for name in by_name}
     for resource, annotations in resources.items():
         pending = classes_named(annotations, by_name)
@@ -70,7 +76,7 @@ def model_modules(
             if resource not in users[name]:
                 users[name].add(resource)
                 pending.extend(references.get(name, ()))
-    groups: dict[frozenset[Identifier], list[EnumClass | ModelClass]] = {}
+    groups: dict[frozenset[Identifier], list[EnumClass | ModelClass | AliasClass]] = {}
     for item in order:
         groups.setdefault(frozenset(users[item.class_name]), []).append(item)
     module_of: dict[str, Identifier] = {}
@@ -91,6 +97,7 @@ def model_modules(
                 name,
                 tuple(item for item in members if isinstance(item, EnumClass)),
                 tuple(item for item in members if isinstance(item, ModelClass)),
+                tuple(item for item in members if isinstance(item, AliasClass)),
                 tuple(
                     ModelImport(module, tuple(sorted(names))) for module, names in sorted(imported.items())
                 ),

@@ -113,7 +113,17 @@ class EnumModel:
     kind: Literal["string", "integer"]
 
 
-Model = ObjectModel | EnumModel
+@dataclass(frozen=True)
+class AliasModel:
+    """A component schema that is neither an object nor an enum and refers to itself (through arrays,
+    unions or the objects in them): named, so that its type can refer to it."""
+
+    key: str
+    description: SpecText | None
+    type: TypeRef
+
+
+Model = ObjectModel | EnumModel | AliasModel
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,9 @@ Requirement = tuple[SchemeUse, ...]
 
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
+NestedEncoding = Literal["json", "brackets"]
+"""How a parameter's values nested deeper than its style defines are written: as JSON text, or (deepObject)
+as `name[key][inner]=value` with arrays repeated."""
 BodyFormat = Literal["json", "form", "multipart", "text", "binary"]
 """How a request body is encoded: JSON, form fields, multipart parts, text, or the bytes given."""
 ResponseFormat = Literal["json", "text", "binary"]
@@ -216,6 +229,8 @@ class Parameter:
     style: str
     """The OpenAPI style it is sent in; always one the location supports."""
     explode: bool
+    nested: NestedEncoding | None = None
+    """How values nested deeper than the style defines are written; None when the type has none."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +282,11 @@ class Operation:
     """The success response; None when it has no content."""
     security: tuple[Requirement, ...]
     """Alternative security requirements, any one of which suffices; empty when none is needed."""
+    accept: SpecText
+    """The Accept header: the media type of the success response as the spec names it, or the value a
+    header parameter fixes."""
+    headers: tuple[tuple[SpecText, SpecText], ...] = ()
+    """Headers sent as the spec fixes them, by name: a `Content-Type` of an operation without a body."""
 
 
 @dataclass(frozen=True)
@@ -312,6 +332,12 @@ class Api:
 
 DEFAULT_TAG = "default"
 _CONTROLLED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+"""Header parameters OpenAPI says to ignore: the client sets these headers itself."""
+_TRANSPORT_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection"})
+"""Header parameters that describe the message, which the HTTP client writes for the request it sends."""
+_FIXABLE_HEADERS = frozenset({"accept", "content-type"})
+"""Ignored header parameters whose value is still sent when the schema allows one value only (or gives a
+default): vendor media types that servers enforce."""
 _STYLES = {
     "path": ("simple", "label", "matrix"),
     "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
@@ -447,6 +473,10 @@ class _Builder:
         """The class names taken, as `_class_name_key` gives them."""
         self._discriminator_values: dict[tuple[str, str], list[Any]] = {}
         """The values of each (model key, property) that a discriminator tells options apart by."""
+        self._resolving: set[str] = set()
+        """The pointers of the schemas whose types are being made, to find those that refer to themselves."""
+        self._recursive: set[str] = set()
+        """The components found to refer to themselves, which become named aliases."""
 
     def api(self) -> Api:
         info = self.doc["info"]
@@ -455,6 +485,10 @@ class _Builder:
         self._models()
         tags = {str(tag["name"]): _text(tag.get("description")) for tag in self.doc.get("tags", [])}
         operations = self._operations()
+        if not operations:
+            self.report.warn(
+                "/paths" if "paths" in self.doc else "", "the spec has no operations: the client has no resources"
+            )
         for operation in operations:
             tags.setdefault(operation.tag.raw, None)
         return Api(
@@ -668,12 +702,16 @@ class _Builder:
     ) -> Operation | None:
         pointer = pointer_of("paths", path, method)
         hint = str(raw.get("operationId") or f"{method} {path}")
-        parameters = self._parameters(path, shared, raw.get("parameters", []), pointer, hint)
-        if parameters is None:
+        found = self._parameters(path, shared, raw.get("parameters", []), pointer, hint)
+        if found is None:
             return None
+        parameters, fixed = found
         body = self._request_body(raw.get("requestBody"), pointer, hint)
         if body is False:
             return None
+        content_type = fixed.get("content-type")
+        if content_type is not None and body is not None and body.format != "multipart":
+            body = replace(body, content_type=content_type)
         response, errors = self._responses(raw.get("responses") or {}, pointer, hint)
         security = raw["security"] if "security" in raw else self.doc.get("security")
         security_pointer = f"{pointer}/security" if "security" in raw else "/security"
@@ -691,26 +729,28 @@ class _Builder:
             errors=errors,
             response=response,
             security=self._security(security, pointer, security_pointer),
+            accept=fixed.get("accept") or (response.content_type if response else SpecText("application/json")),
+            headers=((SpecText("Content-Type"), content_type),) if content_type is not None and body is None else (),
         )
 
     def _parameters(
         self, path: str, shared: list[Any], own: list[Any], pointer: str, hint: str
-    ) -> tuple[Parameter, ...] | None:
-        """The operation's parameters, its own replacing the path item's; None when it cannot be called."""
+    ) -> tuple[tuple[Parameter, ...], dict[str, SpecText]] | None:
+        """The operation's parameters, its own replacing the path item's, and the values of the `Accept`
+        and `Content-Type` headers they fix (by lower-case name); None when it cannot be called."""
         by_place: dict[tuple[str, str], Parameter] = {}
+        fixed: dict[str, SpecText] = {}
         for index, raw in [
             (f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)
         ] + [(f"{pointer}/parameters/{i}", p) for i, p in enumerate(own)]:
             raw, place = self._deref_at(raw, index)
             if raw is None:
                 continue
-            if raw.get("in") == "header" and str(raw.get("name", "")).lower() in _CONTROLLED_HEADERS:
-                # OpenAPI: such header parameters are ignored; the client sets these headers itself.
-                self.report.warn(
-                    index,
-                    f"header parameter {raw['name']!r} is ignored, as OpenAPI prescribes; "
-                    "set it in the headers of the http_client given to the client",
-                )
+            header = str(raw.get("name", "")).lower() if raw.get("in") == "header" else ""
+            if header in _CONTROLLED_HEADERS | _TRANSPORT_HEADERS:
+                value = self._ignored_header(raw, place)  # a shared parameter is reported once, where it stands
+                if value is not None:
+                    fixed[header] = value
                 continue
             parameter = self._parameter(raw, place, _place_hint(place, f"{hint} {raw.get('name', '')}"))
             if parameter is None:
@@ -736,7 +776,33 @@ class _Builder:
                 by_place[("path", name)] = Parameter(
                     SpecText(name), "path", True, Primitive("string"), None, "simple", False
                 )
-        return tuple(by_place.values())
+        return tuple(by_place.values()), fixed
+
+    def _ignored_header(self, raw: dict[str, Any], pointer: str) -> SpecText | None:
+        """The value to send for a header parameter that is no argument, when its schema fixes one (with a
+        warning saying so); None, with a warning, when it is left to the client."""
+        name = str(raw["name"])
+        if name.lower() in _FIXABLE_HEADERS:
+            schema = self._deref(raw.get("schema"), pointer + "/schema")
+            enum = [value for value in (schema or {}).get("enum") or [] if value is not None]
+            if len(enum) == 1 and isinstance(enum[0], str) and enum[0]:
+                value, why = enum[0], "the one value its schema allows"
+            elif isinstance((schema or {}).get("default"), str) and schema["default"]:
+                value, why = schema["default"], "its schema's default"
+            else:
+                value = None
+            if value is not None:
+                self.report.warn(pointer, f"header parameter {name!r} is no argument: it is sent as {value!r}, {why}")
+                return SpecText(value)
+        if name.lower() in _TRANSPORT_HEADERS:
+            self.report.warn(pointer, f"header parameter {name!r} is ignored: the HTTP client writes it for each request")
+        else:
+            self.report.warn(
+                pointer,
+                f"header parameter {name!r} is ignored, as OpenAPI prescribes; "
+                "set it in the headers of the http_client given to the client",
+            )
+        return None
 
     def _parameter(self, raw: dict[str, Any], pointer: str, hint: str) -> Parameter | None:
         """One parameter, where it stands (a shared one in `components`); None (with a warning) when it
@@ -751,7 +817,7 @@ class _Builder:
             )
             return None
         type_ref = self._type(raw["schema"], pointer + "/schema", hint)
-        style, explode = self._style(raw, location, type_ref, pointer)
+        style, explode, nested = self._style(raw, location, type_ref, pointer)
         if raw.get("allowReserved") is True:
             self.report.warn(
                 pointer, "allowReserved is not supported yet; reserved characters are percent-encoded"
@@ -764,10 +830,14 @@ class _Builder:
             description=_text(raw.get("description")),
             style=style,
             explode=explode,
+            nested=nested,
         )
 
-    def _style(self, raw: dict[str, Any], location: str, type_ref: TypeRef, pointer: str) -> tuple[str, bool]:
-        """The style and explode a parameter is sent with: as declared when its location supports it."""
+    def _style(
+        self, raw: dict[str, Any], location: str, type_ref: TypeRef, pointer: str
+    ) -> tuple[str, bool, NestedEncoding | None]:
+        """The style and explode a parameter is sent with (as declared when its location supports it), and
+        how values nested deeper than the style defines are written, with a warning, when it has any."""
         default = _STYLES[location][0]
         style = str(raw.get("style", default))
         explode = bool(raw.get("explode", style == "form"))
@@ -777,19 +847,23 @@ class _Builder:
                 f"the style {style!r} is not defined for {location} parameters; sent in the {default!r} style",
             )
             style, explode = default, default == "form"
-        elif style == "deepObject":
-            if not self._is_mapping(type_ref):
-                self.report.warn(
-                    pointer, f"the deepObject style needs an object schema; sent in the {default!r} style"
-                )
-                style, explode = default, True
-            return style, explode
-        if not self._style_expresses(type_ref):
+        elif style == "deepObject" and not self._is_mapping(type_ref):
+            self.report.warn(pointer, f"the deepObject style needs an object schema; sent in the {default!r} style")
+            style, explode = default, True
+        if self._style_expresses(type_ref):
+            return style, explode, None
+        if style == "deepObject":
             self.report.warn(
                 pointer,
-                f"the {style!r} style cannot express values nested in this parameter; they are sent as JSON",
+                "the deepObject style is defined for objects of plain values only; nested objects are sent as "
+                "name[key][inner]=value, and arrays as name[key]=item once per item",
             )
-        return style, explode
+            return style, explode, "brackets"
+        self.report.warn(
+            pointer,
+            f"the {style!r} style cannot express values nested in this parameter; they are sent as JSON",
+        )
+        return style, explode, "json"
 
     def _is_mapping(self, type_ref: TypeRef) -> bool:
         """Whether the values of a type are objects (or may be: Any)."""
@@ -952,9 +1026,7 @@ class _Builder:
         media_pointer = f"{pointer}/content/{_escape_pointer(content_type)}"
         if format == "json":
             type_ref = self._type(schema, media_pointer + "/schema", hint)
-            return Response(
-                type_ref, "json", SpecText(_sent_content_type(content_type, format)), may_be_empty
-            )
+            return Response(type_ref, "json", SpecText(content_type), may_be_empty)
         if format == "text":
             if not _is_string_schema(schema):
                 self.report.warn(
@@ -1001,8 +1073,9 @@ class _Builder:
                     self.report.warn(
                         pointer, "only string and integer enums become Enum classes; typed as the base type"
                     )
-                # Types are made where they are used; this reports what they cannot express even unused.
-                self._type(raw, pointer, str(key), frozenset({pointer}))
+                # Types are made where they are used; this reports what they cannot express even unused,
+                # and names the components that refer to themselves.
+                self._ref_type("#" + pointer, pointer)
         return tuple(self.models.values())
 
     def _finished_models(self, operations: tuple[Operation, ...]) -> tuple[Model, ...]:
@@ -1213,57 +1286,86 @@ class _Builder:
             properties.append(prop)
         return replace(model, properties=tuple(properties))
 
-    def _type(self, schema: Any, pointer: str, hint: str, seen: frozenset[str] = frozenset()) -> TypeRef:
+    def _type(self, schema: Any, pointer: str, hint: str) -> TypeRef:
         if not isinstance(schema, dict):
             return AnyValue()
         if "$ref" in schema:
-            inner = self._ref_type(str(schema["$ref"]), pointer, seen)
+            inner = self._ref_type(str(schema["$ref"]), pointer)
         else:
-            inner = self._inline_type(schema, pointer, hint, seen)
+            inner = self._inline_type(schema, pointer, hint)
         return _nullable(inner) if _is_nullable(schema) else inner
 
-    def _ref_type(self, ref: str, pointer: str, seen: frozenset[str]) -> TypeRef:
+    def _ref_type(self, ref: str, pointer: str) -> TypeRef:
+        """The type a `$ref` names: its class, or the type made of its schema. A component that is no class
+        and is reached again while its type is being made becomes a named alias, so that its type can
+        refer to it; any other schema that refers to itself is typed as Any."""
         target = self._schema_at(ref)
         if target is None:
             self.report.warn(pointer, f"$ref {ref!r} is not a schema under components/schemas; typed as Any")
             return AnyValue()
         target_pointer, schema = target
         key = _component_key(ref)
-        if key in self.schemas and self._component_kind(key) in ("enum", "object"):
+        kind = self._component_kind(key) if key in self.schemas else None
+        if kind in ("enum", "object"):
             return _nullable(ModelRef(key)) if _is_nullable(schema) else ModelRef(key)
-        if target_pointer in seen:
+        if target_pointer in self.model_at:  # an alias made already
+            return ModelRef(self.model_at[target_pointer])
+        if target_pointer in self._resolving:
+            if kind == "type":
+                self._recursive.add(key)
+                return ModelRef(key)
             self.report.warn(pointer, f"the schema {_pointer_hint(target_pointer)!r} refers to itself; typed as Any")
             return AnyValue()
-        return self._type(schema, target_pointer, _pointer_hint(target_pointer), seen | {target_pointer})
+        self._resolving.add(target_pointer)
+        try:
+            type_ref = self._type(schema, target_pointer, _pointer_hint(target_pointer))
+        finally:
+            self._resolving.discard(target_pointer)
+        if key in self._recursive:
+            return self._alias(key, schema, type_ref, target_pointer)
+        return type_ref
+
+    def _alias(self, key: str, schema: Any, type_ref: TypeRef, pointer: str) -> TypeRef:
+        """The named alias of a component whose type refers to itself. An option that is the alias itself
+        adds no value (`Tree | str` is `str` for it), and is left out."""
+        options = type_ref.options if isinstance(type_ref, Union) else (type_ref,)
+        kept = [option for option in options if option != ModelRef(key) and option != Nullable(ModelRef(key))]
+        if not kept:
+            self.report.warn(pointer, f"the schema {key!r} is made of itself only; typed as Any")
+            return AnyValue()
+        if len(kept) < len(options):
+            type_ref = _union_of(kept) if not isinstance(type_ref, Union) else replace(type_ref, options=tuple(kept))
+        description = _text(schema.get("description")) if isinstance(schema, dict) else None
+        return self._register(AliasModel(key, description, type_ref), pointer)
 
     def _schema_at(self, ref: str) -> tuple[str, Any] | None:
         """The pointer and schema a local `$ref` names: a component, or a place inside one."""
         target = self._resolve(ref)
         return (ref[1:], target) if isinstance(target, dict) else None
 
-    def _inline_type(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
+    def _inline_type(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
         if pointer in self.model_at:
             return ModelRef(self.model_at[pointer])
         if "const" in schema:
             return self._const(schema["const"], pointer)
         if "allOf" in schema:
-            return self._all_of(schema, pointer, hint, seen)
+            return self._all_of(schema, pointer, hint)
         if _is_union(schema):
-            return self._union(schema, pointer, hint, seen)
+            return self._union(schema, pointer, hint)
         types = _types(schema)
         if len(types) > 1:
-            return self._type_list(schema, types, pointer, hint, seen)
+            return self._type_list(schema, types, pointer, hint)
         if _enum_kind(schema) is not None:
             return self._register(_enum_model(self._inline_key(hint), schema), pointer)
         kind = types[0] if types else None
         if kind == "array":
-            return ArrayOf(self._type(schema.get("items"), pointer + "/items", f"{hint} item", seen))
+            return ArrayOf(self._type(schema.get("items"), pointer + "/items", f"{hint} item"))
         if self._is_object(schema):
             return self._register(self._object(self._inline_key(hint), schema, pointer), pointer)
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                return MapOf(self._type(extra, pointer + "/additionalProperties", f"{hint} value", seen))
+                return MapOf(self._type(extra, pointer + "/additionalProperties", f"{hint} value"))
             return MapOf(AnyValue())
         primitive = _PRIMITIVE_KINDS.get(kind or "")
         if primitive is not None:
@@ -1271,13 +1373,13 @@ class _Builder:
         return AnyValue()
 
     def _type_list(
-        self, schema: dict[str, Any], types: list[str], pointer: str, hint: str, seen: frozenset[str]
+        self, schema: dict[str, Any], types: list[str], pointer: str, hint: str
     ) -> TypeRef:
         """A 3.1 type array such as `[string, integer]`: a union of one type per kind."""
         options: list[TypeRef] = []
         # An object becomes a class registered at this pointer; made last, it cannot stand in for the others.
         for kind in sorted(types, key=lambda kind: kind == "object"):
-            option = self._inline_type({**schema, "type": kind}, pointer, hint, seen)
+            option = self._inline_type({**schema, "type": kind}, pointer, hint)
             if option not in options:
                 options.append(option)
         return _union_of(options)
@@ -1288,7 +1390,7 @@ class _Builder:
         self.report.warn(pointer, "only string, integer, boolean and null `const` values are supported; typed as Any")
         return AnyValue()
 
-    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
+    def _all_of(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
         if self._is_object(schema):
             return self._register(self._object(self._inline_key(hint), schema, pointer), pointer)
         parts = [
@@ -1298,7 +1400,7 @@ class _Builder:
         ]
         if len(parts) == 1:  # `allOf: [$ref]` is the usual way to add a description to a reference
             index, part = parts[0]
-            return self._type(part, f"{pointer}/allOf/{index}", hint, seen)
+            return self._type(part, f"{pointer}/allOf/{index}", hint)
         if not parts:
             return MapOf(AnyValue()) if any(_is_free_form(part) for part in schema["allOf"]) else AnyValue()
         self.report.warn(
@@ -1306,7 +1408,7 @@ class _Builder:
         )
         return AnyValue()
 
-    def _union(self, schema: dict[str, Any], pointer: str, hint: str, seen: frozenset[str]) -> TypeRef:
+    def _union(self, schema: dict[str, Any], pointer: str, hint: str) -> TypeRef:
         keyword = "oneOf" if "oneOf" in schema else "anyOf"
         options: list[TypeRef] = []
         nullable = False
@@ -1314,7 +1416,7 @@ class _Builder:
             if isinstance(option, dict) and _schema_type(option) == "null" or option == {"nullable": True}:
                 nullable = True
                 continue
-            type_ref = self._type(option, f"{pointer}/{keyword}/{index}", f"{hint} option {index + 1}", seen)
+            type_ref = self._type(option, f"{pointer}/{keyword}/{index}", f"{hint} option {index + 1}")
             if isinstance(type_ref, Nullable):
                 nullable, type_ref = True, type_ref.inner
             if type_ref not in options:

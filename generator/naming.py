@@ -376,6 +376,16 @@ class ModelClass:
     """The type of the values of fields the model does not declare, when the schema gives one."""
 
 
+@dataclass(frozen=True)
+class AliasClass:
+    """A named type alias: a schema that refers to itself without being an object or an enum."""
+
+    class_name: Identifier
+    doc_page: str
+    description: SpecText
+    annotation: str
+
+
 ArgumentLocation = Literal["path", "query", "header", "cookie", "form", "file"]
 
 
@@ -415,6 +425,7 @@ class BodyEncoding:
     format: m.BodyFormat
     content_type: SpecText
     other_content_types: tuple[SpecText, ...]
+    required: bool
 
 
 @dataclass(frozen=True)
@@ -461,6 +472,8 @@ class OperationMethod:
     response_format: m.ResponseFormat | None
     """How the success response is read; None when it has no content."""
     accept: SpecText
+    headers: tuple[tuple[SpecText, SpecText], ...]
+    """Headers sent as the spec fixes them."""
     return_annotation: str
     security: tuple[tuple[CredentialUse, ...], ...]
     """The alternative security requirements, each the schemes it combines; empty when none is needed."""
@@ -545,6 +558,7 @@ class Sdk:
     resources: tuple[Resource, ...]
     models: tuple[ModelClass, ...]
     enums: tuple[EnumClass, ...]
+    aliases: tuple[AliasClass, ...]
 
     @property
     def default_client_authentication(self) -> str:
@@ -732,6 +746,16 @@ def name(
         resources=_resources(api, types, uses),
         models=models,
         enums=tuple(enums.values()),
+        aliases=tuple(
+            AliasClass(
+                class_names[model.key],
+                pages[class_names[model.key]],
+                model.description or SpecText(f"The type of the {model.key!r} schema, which refers to itself."),
+                types.annotation(model.type, qualified=False),
+            )
+            for model in api.models
+            if isinstance(model, m.AliasModel)
+        ),
     )
 
 
@@ -922,7 +946,7 @@ def _oauth(
     """Names after the scheme, for a spec with several client-credentials schemes."""
     argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
     stem = argument.removesuffix("_credentials")
-    prefix = classes.claim(identifier(pascal(stem), "Scheme"))
+    prefix = _class_prefix(stem, classes)
     page = pages.claim(Identifier(f"{stem}_oauth_2_client_credentials_grant")).replace("_", "-")
     return OAuthAuth(
         scheme=scheme,
@@ -947,6 +971,20 @@ def _oauth(
     )
 
 
+def _class_prefix(stem: str, classes: UniqueNames) -> Identifier:
+    """The prefix of a scheme's classes (`{prefix}Credentials`, `{prefix}AuthManager`, ...), numbered when
+    one of them would be a class of the runtime (a scheme named `ClientCredentialsAuth`)."""
+    base = identifier(pascal(stem), "Scheme")
+    candidate, number = base, 2
+    while any(name in _AUTH_RUNTIME_CLASSES for name in _scheme_classes(candidate)):
+        candidate, number = Identifier(f"{base}{number}"), number + 1
+    return classes.claim(candidate)
+
+
+def _scheme_classes(prefix: str) -> tuple[str, ...]:
+    return (f"{prefix}Credentials", f"{prefix}AuthManager", f"Async{prefix}AuthManager", f"{prefix}ScopeEnum")
+
+
 def _user_token(
     scheme: m.UserTokenScheme,
     stem: str,
@@ -959,7 +997,7 @@ def _user_token(
     """Names after the scheme: `pinterest_oauth2_credentials=PinterestOauth2Credentials(...)`."""
     argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
     stem = argument.removesuffix("_credentials")
-    prefix = classes.claim(identifier(pascal(stem), "Scheme"))
+    prefix = _class_prefix(stem, classes)
     return UserTokenAuth(
         scheme=scheme,
         argument=argument,
@@ -1292,7 +1330,8 @@ def _operations(
                 ),
                 errors=tuple(_declared_error(error, types) for error in operation.errors),
                 response_format=response.format if response else None,
-                accept=response.content_type if response else SpecText("application/json"),
+                accept=operation.accept,
+                headers=operation.headers,
                 return_annotation=_return_annotation(response, types),
                 security=tuple(
                     tuple(dataclasses.replace(uses[use.scheme.raw], scopes=use.scopes) for use in requirement)
@@ -1408,7 +1447,7 @@ def _argument_sources(
 ) -> list[tuple[SpecText, ArgumentLocation, m.TypeRef, bool, SpecText | None]]:
     """Parameters, then the fields of a form or multipart body, in the order names are given out."""
     sources: list[tuple[SpecText, ArgumentLocation, m.TypeRef, bool, SpecText | None]] = [
-        (p.name, p.location, p.type, p.required, p.description)
+        (p.name, p.location, p.type, p.required, _parameter_description(p))
         for p in sorted(operation.parameters, key=lambda p: _LOCATION_ORDER[p.location])
     ]
     body = operation.body
@@ -1426,6 +1465,23 @@ def _argument_sources(
             )
         )
     return sources
+
+
+_NESTED_NOTES = {
+    "json": "Values nested deeper than its style defines are sent as JSON text.",
+    "brackets": (
+        "Nested objects are sent as `name[key][inner]=value`, and arrays as `name[key]=item` once per item "
+        "(the deepObject style defines neither)."
+    ),
+}
+
+
+def _parameter_description(parameter: m.Parameter) -> SpecText | None:
+    """The parameter's description, and how its nested values are written when the style does not say."""
+    if parameter.nested is None:
+        return parameter.description
+    parts = [parameter.description.raw] if parameter.description else [f"The `{parameter.name.raw}` parameter."]
+    return SpecText(" ".join([*parts, _NESTED_NOTES[parameter.nested]]))
 
 
 def _is_file(type_ref: m.TypeRef) -> bool:
@@ -1459,4 +1515,4 @@ def _body(body: m.RequestBody | None, types: _TypeNamer) -> Body | None:
 def _body_encoding(body: m.RequestBody | None) -> BodyEncoding | None:
     if body is None:
         return None
-    return BodyEncoding(body.format, body.content_type, body.other_content_types)
+    return BodyEncoding(body.format, body.content_type, body.other_content_types, body.required)

@@ -106,6 +106,8 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"doc/models/{enum.doc_page}.md", "doc/models/enum.md.j2", {"enum": enum}
     for model in sdk.models:
         yield f"doc/models/{model.doc_page}.md", "doc/models/model.md.j2", {"model": model}
+    for alias in sdk.aliases:
+        yield f"doc/models/{alias.doc_page}.md", "doc/models/alias.md.j2", {"alias": alias}
     for resource in sdk.resources:
         signatures = {op.method_name: _signature(op) for op in resource.operations}
         yield f"doc/resources/{resource.doc_page}.md", "doc/resources/resource.md.j2", {
@@ -120,6 +122,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     modules = model_modules(
         sdk.enums,
         sdk.models,
+        sdk.aliases,
         {resource.module: _resource_annotations(resource) for resource in sdk.resources},
     )
     bases = {model.base_class for model in sdk.models}
@@ -132,6 +135,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
         fields = [field for model in module.models for field in model.fields]
         code = [field.annotation for field in fields] + [field.default or "" for field in fields]
         code += [model.extra_annotation for model in module.models if model.extra_annotation]
+        code += [alias.annotation for alias in module.aliases]  # evaluated in the module's namespace
         imports = _modules_named(code)
         # Aliases and the type of extra fields are declared with `pydantic.Field`.
         aliases = any(field.needs_alias for field in fields)

@@ -288,11 +288,12 @@ def test_no_client_credentials_scheme(tmp_path: Path, capsys: pytest.CaptureFixt
     code, stdout, stderr = run(capsys, spec, "-o", tmp_path / "sdk")
     assert code == 0, stderr
     warnings = {problem["pointer"]: problem for problem in parsed_lines(stderr)}
-    scheme = warnings["/components/securitySchemes/ClientCredentialsAuth"]
-    assert int(scheme["line"]) == line_of(text, "    ClientCredentialsAuth:\n") + 1
-    assert "without a clientCredentials flow (implicit)" in scheme["message"]
-    assert "the SDK sends no credentials" in warnings["/components/securitySchemes"]["message"]
-    assert (tmp_path / "sdk" / "httpccg" / "_client.py").exists()
+    message = warnings["/components/securitySchemes"]["message"]
+    assert "no OAuth 2.0 scheme with a clientCredentials flow" in message
+    assert "the SDK authenticates with 'ClientCredentialsAuth' only" in message
+    client = (tmp_path / "sdk" / "httpccg" / "_client.py").read_text()
+    # The scheme's own class is kept apart from the runtime's ClientCredentialsAuthCredentials.
+    assert "client_credentials_auth_credentials: ClientCredentialsAuth2Credentials | None = None" in client
 
 
 def test_unsupported_openapi_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -568,14 +569,13 @@ def _spec_with_unsupported_features() -> tuple[str, dict[str, int]]:
     text = replace_once(
         text,
         "  securitySchemes:\n",
-        "  securitySchemes:\n    OidcAuth:\n      type: openIdConnect\n"
-        "      openIdConnectUrl: https://id.example.com/.well-known/openid-configuration\n",
+        "  securitySchemes:\n    DigestAuth:\n      type: http\n      scheme: digest\n",
     )
     lines = {
         "/paths/~1items/get/parameters/2": line_of(text, "- name: session"),
         "/components/schemas/Combined": line_of(text, "allOf:"),
         "/paths/~1items~1{itemId}/put/requestBody/content/application~1xml": line_of(text, "application/xml:") + 1,
-        "/components/securitySchemes/OidcAuth": line_of(text, "type: openIdConnect"),
+        "/components/securitySchemes/DigestAuth": line_of(text, "type: http"),
     }
     return text, lines
 

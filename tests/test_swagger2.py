@@ -280,7 +280,7 @@ def test_without_an_application_flow_the_sdk_uses_the_other_schemes_and_says_so(
     assert main([str(path), "-o", str(tmp_path / "out")]) == 0
     [warning] = [line for line in capsys.readouterr().err.splitlines() if "no OAuth 2.0 scheme" in line]
     assert warning.startswith(f"{path}:") and ": warning: /securityDefinitions: " in warning
-    assert "authenticates with 'basic', 'key' only" in warning
+    assert "authenticates with 'code', 'browser', 'user', 'basic', 'key' only" in warning
 
 
 def test_file_responses_are_valid_swagger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import secrets
 from collections.abc import Callable, Collection, Mapping
 from typing import IO, Any, Generic, Literal, TypeAlias, TypeVar, cast
 from urllib.parse import quote, urljoin
@@ -92,9 +93,11 @@ class Endpoint(Generic[T]):
         styles: The parameters sent in another style than their location's default, by location and name.
         errors: The type the body of each declared error status (`404`, `4XX`, `default`) is parsed as.
         body_format: How the request body is encoded.
+        body_required: Whether a body is sent even when the call gives no field of it (an empty form).
         content_type: The media type of the request body.
         response_format: How a successful response is read: JSON, text or bytes.
-        accept: The media type asked for.
+        accept: The media types asked for (the Accept header).
+        headers: Headers the spec fixes, such as the `Content-Type` of an operation without a body.
     """
 
     method: str
@@ -104,9 +107,11 @@ class Endpoint(Generic[T]):
     styles: Mapping[tuple[str, str], Style] = dataclasses.field(default_factory=dict)
     errors: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     body_format: BodyFormat = "json"
+    body_required: bool = False
     content_type: str = "application/json"
     response_format: ResponseFormat = "json"
     accept: str = "application/json"
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Frozen sets keep their hash: the token cache looks a scope set up on every call.
@@ -273,7 +278,6 @@ def _located(endpoint: Endpoint[Any], location: str, values: Mapping[str, Any], 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _EncodedBody:
     content: bytes | None = None
-    data: dict[str, list[str]] | None = None
     files: list[tuple[str, Any]] | None = None
     content_type: str | None = None
 
@@ -303,20 +307,27 @@ def _encode_form(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
 
 
 def _encode_multipart(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
-    # httpx2 writes the parts and the Content-Type with its boundary.
-    data = {
-        name: [_text(item) for item in (plain if isinstance(plain, list) else [plain])]
+    # httpx2 writes the parts and the Content-Type with its boundary. Text fields go as parts without a
+    # file name, (None, text): given as its `data` with no file, they would be sent form-urlencoded.
+    parts: list[tuple[str, Any]] = [
+        (name, (None, _text(item)))
         for name, value in _fields(arguments).items()
         if value is not None
         for plain in [_plain(value)]
-    }
-    files = [
+        for item in (plain if isinstance(plain, list) else [plain])
+    ]
+    parts += [
         (name, _file(name, item))
         for name, value in arguments.files.items()
         if value is not None
         for item in (value if isinstance(value, list) else [value])
     ]
-    return _EncodedBody(data=data, files=files)
+    if parts:
+        return _EncodedBody(files=parts)
+    boundary = secrets.token_hex(16)  # a required body with no part: only the closing delimiter
+    return _EncodedBody(
+        content=f"--{boundary}--\r\n".encode(), content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def _file(name: str, value: FileInput) -> FileInput:
@@ -347,9 +358,18 @@ _BODY_ENCODERS: dict[str, Callable[[Endpoint[Any], Arguments], _EncodedBody]] = 
 
 
 def _encode_body(endpoint: Endpoint[Any], arguments: Arguments) -> _EncodedBody:
-    if arguments.body is NO_BODY and not arguments.form and not arguments.files:
+    if not endpoint.body_required and _nothing_given(arguments):
         return _EncodedBody()
     return _BODY_ENCODERS[endpoint.body_format](endpoint, arguments)
+
+
+def _nothing_given(arguments: Arguments) -> bool:
+    """Whether the call gives no body and no field or file of one."""
+    return (
+        arguments.body is NO_BODY
+        and all(value is None for value in arguments.form.values())
+        and all(value is None for value in arguments.files.values())
+    )
 
 
 def build_request(
@@ -359,18 +379,19 @@ def build_request(
     path = _PATH_PARAMETER.sub(
         lambda match: _parameter(endpoint, "path", match[1], arguments.path[match[1]]), endpoint.path
     )
-    headers = {
-        name: _parameter(endpoint, "header", name, value)
+    headers = dict(endpoint.headers)
+    headers.update(
+        (name, _parameter(endpoint, "header", name, value))
         for name, value in arguments.headers.items()
         if value is not None
-    }
+    )
     if http_client.headers.get("Accept", "*/*") == "*/*":  # an Accept the user set on the client wins
         headers.setdefault("Accept", endpoint.accept)
     body = _encode_body(endpoint, arguments)
     if body.content_type:
         headers["Content-Type"] = body.content_type
     request = http_client.build_request(
-        endpoint.method, base_url + path, headers=headers, content=body.content, data=body.data, files=body.files
+        endpoint.method, base_url + path, headers=headers, content=body.content, files=body.files
     )
     # The query is written here rather than by httpx2, which cannot write the non-default styles; the
     # client's own params stay first.

@@ -13,6 +13,7 @@ _UPLOAD_DOCUMENT: _runtime.Endpoint[models.Document] = _runtime.Endpoint(
     models.Document,
     security=({"partnerAuth": ("https://api.warehouse.example/auth/stock.read",)}, {"internalAuth": ()}),
     body_format="multipart",
+    body_required=True,
 )
 _REPLACE_DOCUMENT_CONTENT: _runtime.Endpoint[None] = _runtime.Endpoint(
     "PUT",
