@@ -133,6 +133,9 @@ class Sampler:
             return
         identity = frozenset(flat.refs)
         if identity and identity in context.stack:
+            if flat.types is not None and "null" in flat.types and flat.enum is None:
+                yield None  # a nullable schema ends its own recursion
+                return
             raise _Cycle(_path_text(context.path + (ref_name(flat.refs[0]),)))
         if identity:
             context = replace(

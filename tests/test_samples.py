@@ -130,6 +130,62 @@ def oracle(doc: dict[str, Any]) -> Callable[[Any, Any], list[str]]:
     return errors
 
 
+# The check, keyword by keyword: a value that conforms and one that does not, under both versions.
+
+KEYWORDS = [
+    ("3.0.3", {"type": "integer"}, 3, 3.5),
+    ("3.0.3", {"type": "integer"}, 3, True),
+    ("3.1.0", {"type": ["integer", "null"]}, None, "3"),
+    ("3.0.3", {"type": "string", "nullable": True}, None, 3),
+    ("3.0.3", {"enum": ["a", 1]}, 1, True),
+    ("3.1.0", {"const": "fixed"}, "fixed", "other"),
+    ("3.0.3", {"type": "string", "minLength": 2, "maxLength": 3}, "abc", "abcd"),
+    ("3.0.3", {"type": "string", "minLength": 2}, "ab", "a"),
+    ("3.0.3", {"type": "string", "pattern": "^[a-z]+$"}, "abc", "abc1"),
+    ("3.0.3", {"type": "string", "pattern": "[0-9]"}, "a1b", "ab"),
+    ("3.0.3", {"type": "string", "format": "date"}, "2024-02-29", "2023-02-29"),
+    ("3.0.3", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, 2, 1),
+    ("3.0.3", {"type": "integer", "maximum": 1, "exclusiveMaximum": True}, 0, 1),
+    ("3.0.3", {"type": "integer", "minimum": 1, "maximum": 3}, 3, 4),
+    ("3.1.0", {"type": "integer", "exclusiveMinimum": 1}, 2, 1),
+    ("3.1.0", {"type": "number", "exclusiveMaximum": 1}, 0.5, 1),
+    ("3.0.3", {"type": "number", "multipleOf": 0.25}, 0.75, 0.3),
+    # 0.3 / 0.1 is 2.9999999999999996 in floating point: no multiple of 0.1 to either validator.
+    ("3.0.3", {"type": "number", "multipleOf": 0.1}, 0.5, 0.3),
+    ("3.0.3", {"type": "integer", "format": "int64"}, 2**63 - 1, 2**63),
+    ("3.0.3", {"type": "array", "items": {"type": "integer"}}, [1, 2], [1, "2"]),
+    (
+        "3.1.0",
+        {"type": "array", "prefixItems": [{"type": "string"}], "items": {"type": "integer"}},
+        ["a", 1],
+        [1, 1],
+    ),
+    ("3.0.3", {"type": "array", "minItems": 1, "maxItems": 2}, [1], [1, 2, 3]),
+    ("3.0.3", {"type": "array", "uniqueItems": True}, [1, True, "1"], [{"a": 1}, {"a": 1.0}]),
+    ("3.0.3", {"type": "object", "required": ["a"]}, {"a": None}, {"b": 1}),
+    ("3.0.3", {"type": "object", "properties": {"a": {"type": "string"}}}, {"a": "x"}, {"a": 1}),
+    ("3.0.3", {"properties": {"a": {}}, "additionalProperties": False}, {"a": 1}, {"a": 1, "b": 2}),
+    ("3.0.3", {"additionalProperties": {"type": "integer"}}, {"b": 1}, {"b": "x"}),
+    ("3.1.0", {"patternProperties": {"^x-": {"type": "integer"}}}, {"x-a": 1, "b": "s"}, {"x-a": "s"}),
+    ("3.0.3", {"type": "object", "minProperties": 1, "maxProperties": 1}, {"a": 1}, {}),
+    ("3.0.3", {"allOf": [{"type": "integer"}, {"minimum": 2}]}, 2, 1),
+    ("3.0.3", {"anyOf": [{"type": "integer"}, {"type": "string"}]}, "a", None),
+    ("3.0.3", {"oneOf": [{"type": "integer"}, {"minimum": 0}]}, -1, 1),
+    ("3.0.3", {"not": {"type": "string"}}, 1, "a"),
+    ("3.0.3", {"properties": {"id": {"type": "string", "readOnly": True}}}, {}, {"id": "1"}),
+    ("3.0.3", {"$ref": "#/components/schemas/Positive"}, 1, 0),
+]
+
+
+@pytest.mark.parametrize(("version", "schema", "good", "bad"), KEYWORDS)
+def test_conforms_keyword_by_keyword(version: str, schema: Any, good: Any, bad: Any) -> None:
+    doc = document({"Positive": {"type": "integer", "minimum": 1}}, version)
+    sampler = Sampler(doc)
+    assert sampler.conforms(good, schema) and oracle(doc)(good, schema) == []
+    assert not sampler.conforms(bad, schema) and oracle(doc)(bad, schema) != []
+    assert sampler.problems(bad, schema) and sampler.problems(good, schema) == []
+
+
 # Strings.
 
 
@@ -543,6 +599,20 @@ def test_not() -> None:
     assert sample({"not": {"type": "string"}}) == 1
 
 
+def test_a_value_under_not_fails_both_readings() -> None:
+    sampler = Sampler(document())
+    # 1.5 is no int32 to ajv, but openapi-schema-validator checks int32 on integers only: it matches there.
+    assert not sampler.conforms(1.5, {"not": {"type": "number", "format": "int32"}})
+    assert sampler.conforms(2**40, {"not": {"type": "integer", "format": "int32"}})
+    # ajv-formats 2 accepts a time with an offset, openapi-schema-validator does not.
+    assert not sampler.conforms("12:00:00Z", {"not": {"type": "string", "format": "time"}})
+    assert not sampler.conforms("12:00:00Z", {"type": "string", "format": "time"})
+    # Every other oneOf option must fail under both readings too.
+    assert not sampler.conforms(
+        "12:00:00Z", {"oneOf": [{"type": "string", "format": "time"}, {"type": "string"}]}
+    )
+
+
 DISCRIMINATED = {
     "Pet": {
         "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
@@ -643,6 +713,19 @@ def test_a_recursive_schema_that_terminates() -> None:
     }
     assert sample({"$ref": "#/components/schemas/Node"}, schemas) == {"value": 1, "children": []}
     assert sample({"$ref": "#/components/schemas/List"}, schemas, version="3.1.0") == {"next": None}
+
+
+def test_a_nullable_recursive_schema_ends_with_null() -> None:
+    node = {
+        "type": "object",
+        "nullable": True,
+        "required": ["next"],
+        "properties": {"next": {"$ref": "#/components/schemas/Node"}},
+    }
+    assert sample({"$ref": "#/components/schemas/Node"}, {"Node": node}) == {"next": None}
+    node31 = {**node, "type": ["object", "null"]}
+    del node31["nullable"]
+    assert sample({"$ref": "#/components/schemas/Node"}, {"Node": node31}, version="3.1.0") == {"next": None}
 
 
 def test_a_recursive_schema_that_cannot_terminate() -> None:
