@@ -767,7 +767,13 @@ def test_never_raises_anything_but_no_sample() -> None:
         assert sampler.conforms(value, schema)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     st.recursive(
         st.none()
@@ -904,27 +910,28 @@ def _strings() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def _numbers() -> st.SearchStrategy[dict[str, Any]]:
+def _numbers(version: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Numbers with bounds in the version's form: exclusive bounds are flags in 3.0 and numbers in 3.1."""
+    exclusive = st.booleans() if version.startswith("3.0") else st.integers(-50, 100)
     return st.fixed_dictionaries(
         {"type": st.sampled_from(["integer", "number"])},
         optional={
             "minimum": st.integers(-50, 50) | st.floats(-50, 50, allow_nan=False).map(lambda x: round(x, 2)),
             "maximum": st.integers(-50, 100),
-            "exclusiveMinimum": st.booleans(),
-            "exclusiveMaximum": st.booleans(),
+            "exclusiveMinimum": exclusive,
+            "exclusiveMaximum": exclusive,
             "multipleOf": st.sampled_from([2, 3, 5, 0.5, 0.25, 0.1]),
             "format": st.sampled_from(["int32", "int64", "float", "double"]),
         },
     )
 
 
-def _leaves() -> st.SearchStrategy[dict[str, Any]]:
-    return (
-        _strings()
-        | _numbers()
-        | st.just({"type": "boolean"})
-        | st.builds(dict, nullable=st.just(True), type=st.just("string"))
+def _leaves(version: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Scalars, and a nullable string in the version's form (`nullable` in 3.0, a type array in 3.1)."""
+    nullable = (
+        {"type": "string", "nullable": True} if version.startswith("3.0") else {"type": ["string", "null"]}
     )
+    return _strings() | _numbers(version) | st.just({"type": "boolean"}) | st.just(nullable)
 
 
 def _composites(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
@@ -950,20 +957,46 @@ def _composites(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrateg
         {"type": st.just("array"), "items": children},
         optional={"minItems": st.integers(0, 3), "maxItems": st.integers(1, 4), "uniqueItems": st.booleans()},
     )
-    combined = st.sampled_from(["allOf", "oneOf", "anyOf"]).flatmap(
-        lambda keyword: st.lists(children, min_size=1, max_size=3).map(lambda parts: {keyword: parts})
+    combined = st.builds(
+        lambda keyword, parts: {keyword: parts},
+        st.sampled_from(["allOf", "oneOf", "anyOf"]),
+        st.lists(children, min_size=1, max_size=3),
     )
     negated = st.tuples(children, children).map(lambda pair: {**pair[0], "not": pair[1]})
     return objects | arrays | combined | negated
 
 
-GENERATED_SCHEMAS = st.recursive(_leaves(), _composites, max_leaves=8)
+VERSIONED_SCHEMAS = st.one_of(
+    [
+        st.tuples(st.just(version), st.recursive(_leaves(version), _composites, max_leaves=8))
+        for version in ("3.0.3", "3.1.0")
+    ]
+)
+"""An OpenAPI version, and a small schema written for it."""
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 60)
+    | st.floats(-5, 5, allow_nan=False)
+    | st.text("ab1-:Z", max_size=8),
+    lambda values: st.lists(values, max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), values, max_size=3),
+    max_leaves=6,
+)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(GENERATED_SCHEMAS)
-def test_generated_schemas_samples_conform_to_the_oracle(schema: dict[str, Any]) -> None:
-    doc = document()
+@settings(
+    max_examples=600,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(VERSIONED_SCHEMAS)
+def test_generated_schemas_samples_conform_to_the_oracle(versioned: tuple[str, dict[str, Any]]) -> None:
+    version, schema = versioned
+    doc = document(version=version)
     sampler = Sampler(doc)
     try:
         value = sampler.sample(schema)
@@ -972,18 +1005,19 @@ def test_generated_schemas_samples_conform_to_the_oracle(schema: dict[str, Any])
     assert oracle(doc)(value, schema) == [], value
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    GENERATED_SCHEMAS,
-    st.recursive(
-        st.none() | st.booleans() | st.integers(-3, 60) | st.text("ab1-", max_size=6),
-        lambda c: st.lists(c, max_size=3)
-        | st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), c, max_size=3),
-        max_leaves=6,
-    ),
+@settings(
+    max_examples=600,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
-def test_conforms_agrees_with_the_oracle_on_generated_values(schema: dict[str, Any], value: Any) -> None:
-    doc = document()
+@given(VERSIONED_SCHEMAS, JSON_VALUES)
+def test_conforms_agrees_with_the_oracle_on_generated_values(
+    versioned: tuple[str, dict[str, Any]], value: Any
+) -> None:
+    version, schema = versioned
+    doc = document(version=version)
     assert Sampler(doc).conforms(value, schema) == (oracle(doc)(value, schema) == [])
 
 
