@@ -168,8 +168,10 @@ class Sampler:
             self._merger.merge(merged, option, top=False, seen=())
             if name is not None and choice.discriminator is not None:
                 self._merger.tag(merged, choice.discriminator, [name])
+            # An option that is an enum may share most values with another one: try them all.
+            variants = max(_VARIANTS, len(merged.enum or ()))
             try:
-                yield from itertools.islice(self._made(merged, context), _VARIANTS)
+                yield from itertools.islice(self._made(merged, context), variants)
             except NoSample as error:
                 reasons.append((index, error))
         if reasons:

@@ -581,6 +581,17 @@ def test_one_of_of_two_overlapping_objects_matches_exactly_one() -> None:
     assert sample({"oneOf": [{"type": "string"}, {"type": "string", "format": "date"}]}) == "example"
 
 
+def test_one_of_overlapping_enums_takes_a_value_of_one_only() -> None:
+    shared = ["IMPRESSION", "CLICK", "SAVE", "SAVE_RATE", "COMMENTS"]
+    schema = {
+        "oneOf": [
+            {"type": "string", "enum": shared + ["FOLLOW"]},
+            {"type": "string", "enum": shared + ["VIEW"]},
+        ]
+    }
+    assert sample(schema) == "FOLLOW"
+
+
 def test_one_of_that_cannot_be_told_apart() -> None:
     reason = no_sample({"oneOf": [{"type": "string"}, {"type": "string", "minLength": 1}]})
     assert "exactly one must match" in reason
