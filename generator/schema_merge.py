@@ -42,8 +42,11 @@ class Flat:
     upper: Bound | None = None
     multiples: list[Fraction] = field(default_factory=list)
     items: list[Any] = field(default_factory=list)
+    """Schemas every item must meet (beyond the prefix)."""
     prefix: list[list[Any]] = field(default_factory=list)
+    """For each position of prefixItems, the schemas its item must meet."""
     closed_items: bool = False
+    """`items: false`: no items beyond the prefix."""
     min_items: int = 0
     max_items: int | None = None
     unique: bool = False
@@ -51,7 +54,9 @@ class Flat:
     properties: dict[str, list[Any]] = field(default_factory=dict)
     required: list[str] = field(default_factory=list)
     additional: list[Any] = field(default_factory=list)
+    """additionalProperties schemas, which undeclared properties must meet."""
     closed: bool = False
+    """additionalProperties is false in some part: no undeclared properties."""
     pattern_properties: list[tuple[str, Any]] = field(default_factory=list)
     min_properties: int = 0
     max_properties: int | None = None
@@ -67,6 +72,8 @@ class Flat:
     refs: list[str] = field(default_factory=list)
     """Every reference merged: the identity of this schema for finding cycles."""
     impossible: str | None = None
+    """Why no value can meet the constraints, when merging already shows it (types without a common one, a
+    `false` schema, a reference to nothing)."""
 
     def copy(self) -> Flat:
         """A copy whose lists and dicts can change without changing this one's."""
