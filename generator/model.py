@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from generator.load import Source
 from generator.problems import Report, pointer_of
+from generator.samples import NoSample, Sampler
 from generator.untrusted import SpecText
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -210,6 +211,15 @@ Requirement = tuple[SchemeUse, ...]
 """Schemes that are used together; an empty requirement needs no credentials."""
 
 
+@dataclass(frozen=True)
+class Example:
+    """A value that conforms to a schema, for the SDK's own tests: its JSON text (from the spec's examples,
+    defaults or enums, else made from the schema), or why none could be found."""
+
+    json: SpecText | None
+    problem: SpecText | None = None
+
+
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 NestedEncoding = Literal["json", "brackets"]
 """How a parameter's values nested deeper than its style defines are written: as JSON text, or (deepObject)
@@ -231,6 +241,8 @@ class Parameter:
     explode: bool
     nested: NestedEncoding | None = None
     """How values nested deeper than the style defines are written; None when the type has none."""
+    example: Example | None = None
+    """A value to call the operation with, when the parameter is required."""
 
 
 @dataclass(frozen=True)
@@ -244,6 +256,9 @@ class RequestBody:
     """The fields of a form or multipart body whose schema names them; None when the body is one value."""
     other_content_types: tuple[SpecText, ...]
     """Content types the operation also accepts, not used."""
+    example: Example | None = None
+    """A body to call the operation with, when the body is required: for form and multipart bodies, an
+    object of its fields."""
 
 
 @dataclass(frozen=True)
@@ -255,6 +270,8 @@ class Response:
     content_type: SpecText
     may_be_empty: bool
     """Whether another success status without content is declared (the JSON body may be absent)."""
+    media_types: tuple[SpecText, ...] = ()
+    """Every media type the response is declared in, the one read included."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +304,12 @@ class Operation:
     header parameter fixes."""
     headers: tuple[tuple[SpecText, SpecText], ...] = ()
     """Headers sent as the spec fixes them, by name: a `Content-Type` of an operation without a body."""
+    redirects: tuple[str, ...] = ()
+    """The redirect statuses the spec declares (`302`, `3XX`): answers the client returns, not errors."""
+    declares_success: bool = True
+    """Whether the spec declares any answer that is no error (a 2xx, a redirect, or `default`)."""
+    unsatisfiable: SpecText | None = None
+    """Why no request can be what the spec asks for, when the spec contradicts itself."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +374,17 @@ _RESPONSE_RANK: dict[BodyFormat, int] = {"json": 0, "text": 1, "form": 2, "multi
 _TEXT_MEDIA = re.compile(r"application/(csv|xml|yaml|x-yaml|jwt|javascript|graphql|sql|x-ndjson)|.+\+xml")
 _BINARY_MEDIA = re.compile(r"application/(octet-stream|pdf|zip|gzip)|(image|audio|video|font)/.*")
 _SCHEMA_REF = "#/components/schemas/"
+@dataclass(frozen=True)
+class _Parameters:
+    """An operation's parameters, and what its other header parameters say."""
+
+    parameters: tuple[Parameter, ...]
+    fixed_headers: dict[str, SpecText]
+    """The values of the `Accept` and `Content-Type` headers the parameters fix, by lower-case name."""
+    unsendable: tuple[str, ...]
+    """Required path parameters that are not in the path."""
+
+
 _KNOWN_DIALECTS = ("https://spec.openapis.org/oas/3.1/dialect/base", "https://json-schema.org/draft/2020-12/schema")
 
 
@@ -473,6 +507,7 @@ class _Builder:
         """The class names taken, as `_class_name_key` gives them."""
         self._discriminator_values: dict[tuple[str, str], list[Any]] = {}
         """The values of each (model key, property) that a discriminator tells options apart by."""
+        self._sampler = Sampler(self.doc)
         self._resolving: set[str] = set()
         """The pointers of the schemas whose types are being made, to find those that refer to themselves."""
         self._recursive: set[str] = set()
@@ -705,14 +740,15 @@ class _Builder:
         found = self._parameters(path, shared, raw.get("parameters", []), pointer, hint)
         if found is None:
             return None
-        parameters, fixed = found
+        parameters, fixed = found.parameters, found.fixed_headers
         body = self._request_body(raw.get("requestBody"), pointer, hint)
         if body is False:
             return None
         content_type = fixed.get("content-type")
         if content_type is not None and body is not None and body.format != "multipart":
             body = replace(body, content_type=content_type)
-        response, errors = self._responses(raw.get("responses") or {}, pointer, hint)
+        responses = raw.get("responses") or {}
+        response, errors, redirects = self._responses(responses, pointer, hint)
         security = raw["security"] if "security" in raw else self.doc.get("security")
         security_pointer = f"{pointer}/security" if "security" in raw else "/security"
         tags = raw.get("tags") or [DEFAULT_TAG]
@@ -730,16 +766,19 @@ class _Builder:
             response=response,
             security=self._security(security, pointer, security_pointer),
             accept=fixed.get("accept") or (response.content_type if response else SpecText("application/json")),
+            unsatisfiable=self._unsatisfiable(found, response, pointer),
+            redirects=redirects,
+            declares_success=any(_status(code)[0] in "23" or _status(code) == "default" for code in responses),
             headers=((SpecText("Content-Type"), content_type),) if content_type is not None and body is None else (),
         )
 
     def _parameters(
         self, path: str, shared: list[Any], own: list[Any], pointer: str, hint: str
-    ) -> tuple[tuple[Parameter, ...], dict[str, SpecText]] | None:
-        """The operation's parameters, its own replacing the path item's, and the values of the `Accept`
-        and `Content-Type` headers they fix (by lower-case name); None when it cannot be called."""
+    ) -> _Parameters | None:
+        """The operation's parameters, its own replacing the path item's; None when it cannot be called."""
         by_place: dict[tuple[str, str], Parameter] = {}
         fixed: dict[str, SpecText] = {}
+        unsendable: list[str] = []
         for index, raw in [
             (f"{pointer.rsplit('/', 1)[0]}/parameters/{i}", p) for i, p in enumerate(shared)
         ] + [(f"{pointer}/parameters/{i}", p) for i, p in enumerate(own)]:
@@ -764,6 +803,7 @@ class _Builder:
                 self.report.warn(
                     index, f"the path parameter {name!r} does not appear in the path {path!r}; it is left out"
                 )
+                unsendable.append(name)
                 continue
             by_place[(parameter.location, name.lower() if parameter.location == "header" else name)] = (
                 parameter
@@ -776,19 +816,46 @@ class _Builder:
                 by_place[("path", name)] = Parameter(
                     SpecText(name), "path", True, Primitive("string"), None, "simple", False
                 )
-        return tuple(by_place.values()), fixed
+        return _Parameters(tuple(by_place.values()), fixed, tuple(unsendable))
+
+    def _unsatisfiable(self, found: _Parameters, response: Response | None, pointer: str) -> SpecText | None:
+        """Why no call of the operation can satisfy the spec: a required parameter that cannot be sent, or an
+        Accept header the spec fixes that none of its answers' media types meets (with a warning)."""
+        if found.unsendable:
+            names = ", ".join(map(repr, found.unsendable))
+            return SpecText(f"the spec declares path parameters that are not in the path ({names}), which no call can send")
+        accept = found.fixed_headers.get("accept")
+        if accept is None or response is None or any(_accepts(accept.raw, kind.raw) for kind in response.media_types):
+            return None
+        self.report.warn(
+            pointer,
+            f"the spec fixes the Accept header as {accept.raw!r} but declares its answer as "
+            f"{response.content_type.raw!r}; the SDK asks for {accept.raw!r} and reads the answer as "
+            f"{response.format}",
+        )
+        return SpecText(
+            f"the spec fixes the Accept header as {accept.raw!r} but declares its answer as "
+            f"{response.content_type.raw!r}, which no mock can serve together"
+        )
 
     def _ignored_header(self, raw: dict[str, Any], pointer: str) -> SpecText | None:
         """The value to send for a header parameter that is no argument, when its schema fixes one (with a
         warning saying so); None, with a warning, when it is left to the client."""
         name = str(raw["name"])
         if name.lower() in _FIXABLE_HEADERS:
-            schema = self._deref(raw.get("schema"), pointer + "/schema")
-            enum = [value for value in (schema or {}).get("enum") or [] if value is not None]
-            if len(enum) == 1 and isinstance(enum[0], str) and enum[0]:
+            schema = self._deref(raw.get("schema"), pointer + "/schema") or {}
+            enum = [value for value in schema.get("enum") or [] if isinstance(value, str) and value]
+            default = schema.get("default")
+            json_like = [value for value in enum if _media_format(value, None) == "json"]
+            value: str | None
+            if isinstance(default, str) and default and (not enum or default in enum):
+                value, why = default, "its schema's default"
+            elif len(enum) == 1:
                 value, why = enum[0], "the one value its schema allows"
-            elif isinstance((schema or {}).get("default"), str) and schema["default"]:
-                value, why = schema["default"], "its schema's default"
+            elif json_like:
+                value, why = json_like[0], "the JSON media type its schema allows"
+            elif raw.get("required") is True and isinstance(schema.get("example"), str) and schema["example"]:
+                value, why = schema["example"], "the example of its schema, since the spec requires it"
             else:
                 value = None
             if value is not None:
@@ -822,15 +889,17 @@ class _Builder:
             self.report.warn(
                 pointer, "allowReserved is not supported yet; reserved characters are percent-encoded"
             )
+        required = bool(raw.get("required", location == "path"))
         return Parameter(
             name=SpecText(str(raw["name"])),
             location=location,
-            required=bool(raw.get("required", location == "path")),
+            required=required,
             type=type_ref,
             description=_text(raw.get("description")),
             style=style,
             explode=explode,
             nested=nested,
+            example=self._example(raw["schema"], raw) if required else None,
         )
 
     def _style(
@@ -899,6 +968,22 @@ class _Builder:
                 return all(self._is_scalar(prop.type) for prop in properties)
         return self._is_scalar(type_ref)
 
+    def _example(self, schema: Any, holder: dict[str, Any]) -> Example:
+        """A value of the schema, preferring the `example` or `examples` of the parameter or media type that
+        holds it."""
+        given = [holder["example"]] if "example" in holder else []
+        examples = holder.get("examples")
+        for example in examples.values() if isinstance(examples, dict) else ():
+            if isinstance(example, dict) and "$ref" in example:
+                example = self._resolve(str(example["$ref"]))
+            if isinstance(example, dict) and "value" in example:
+                given.append(example["value"])
+        try:
+            value = self._sampler.sample(schema, given)
+        except NoSample as problem:
+            return Example(None, SpecText(str(problem)))
+        return Example(SpecText(json.dumps(value, ensure_ascii=False)))
+
     # --- bodies and responses -----------------------------------------------------------------
 
     def _request_body(self, raw: Any, pointer: str, hint: str) -> RequestBody | None | Literal[False]:
@@ -929,14 +1014,16 @@ class _Builder:
                     media_pointer + "/encoding",
                     "encoding options are not supported yet; fields are sent the default way",
                 )
+        required = bool(raw.get("required", False))
         return RequestBody(
             type=self._body_type(format, schema, fields, media_pointer, hint),
-            required=bool(raw.get("required", False)),
+            required=required,
             description=_text(raw.get("description")),
             content_type=SpecText(_sent_content_type(str(content_type), format)),
             format=format,
             fields=fields,
             other_content_types=tuple(SpecText(str(kind)) for kind in content if kind != content_type),
+            example=self._example(schema, media) if required and format != "binary" else None,
         )
 
     def _body_type(
@@ -976,17 +1063,17 @@ class _Builder:
 
     def _responses(
         self, responses: dict[Any, Any], pointer: str, hint: str
-    ) -> tuple[Response | None, tuple[ErrorResponse, ...]]:
-        """The success response (the lowest 2xx with content; `default` when no 2xx is declared) and
-        the declared error responses."""
+    ) -> tuple[Response | None, tuple[ErrorResponse, ...], tuple[str, ...]]:
+        """The success response (the lowest 2xx with content; the lowest 3xx when no 2xx is declared, then
+        `default`), the declared error responses, and the declared redirects (3xx): answers, not errors."""
         keys = {_status(code): code for code in responses}
-        success = sorted(status for status in keys if re.fullmatch(r"2[0-9][0-9]", status))
-        success += [status for status in keys if status == "2XX"]
-        if not success and "default" in keys:
-            success = ["default"]
+        success = _statuses(keys, "2")
+        redirects = _statuses(keys, "3")
+        if not success:
+            success = redirects or (["default"] if "default" in keys else [])
         chosen: tuple[str, Any] | None = None
         empty = False
-        for status in success:
+        for status in success + [status for status in redirects if status not in success]:
             status_pointer = f"{pointer}/responses/{_escape_pointer(str(keys[status]))}"
             raw, place = self._deref_at(responses[keys[status]], status_pointer)
             content = (raw or {}).get("content") or {}
@@ -1015,9 +1102,13 @@ class _Builder:
             for status in keys
             if status not in success and (status[0] in "45" or status == "default")
         )
-        return response, errors
+        return response, errors, tuple(redirects)
 
     def _response(self, content: dict[Any, Any], pointer: str, hint: str, may_be_empty: bool) -> Response:
+        response = self._read_response(content, pointer, hint, may_be_empty)
+        return replace(response, media_types=tuple(SpecText(str(kind)) for kind in content))
+
+    def _read_response(self, content: dict[Any, Any], pointer: str, hint: str, may_be_empty: bool) -> Response:
         content_type = str(
             min(content, key=lambda kind: _RESPONSE_RANK[_media_format(str(kind), _schema_of(content[kind]))])
         )
@@ -1261,7 +1352,7 @@ class _Builder:
         type_ref = self._type(declaration.schema, declaration.pointer, declaration.hint)
         if notes.get("nullable") is True:
             type_ref = _nullable(type_ref)
-        read_only, write_only = notes.get("readOnly") is True, notes.get("writeOnly") is True
+        read_only, write_only = (self._marked(schema, notes, keyword) for keyword in ("readOnly", "writeOnly"))
         return Property(
             name=SpecText(name),
             type=type_ref,
@@ -1273,6 +1364,19 @@ class _Builder:
             read_only=read_only,
             write_only=write_only,
         )
+
+    def _marked(self, schema: dict[str, Any], notes: dict[str, Any], keyword: str) -> bool:
+        """Whether a property is readOnly (or writeOnly): said beside it, or by the schema its `$ref` names."""
+        if keyword in notes:
+            return notes[keyword] is True
+        for _ in range(_MAX_REF_CHAIN):
+            if "$ref" not in schema:
+                break
+            target = self._schema_at(str(schema["$ref"]))
+            schema = target[1] if target is not None else {}
+            if keyword in schema:
+                return schema[keyword] is True
+        return False
 
     def _narrowed(self, model: Model) -> Model:
         """The model with each discriminator property typed as the values naming it, and required."""
@@ -1543,6 +1647,12 @@ def _media_format(content_type: str, schema: Any) -> BodyFormat:
     return "binary"
 
 
+def _accepts(accept: str, content_type: str) -> bool:
+    """Whether an Accept value admits the media type (either may be a wildcard such as `*/*`)."""
+    wanted, given = (value.split(";")[0].strip().lower() for value in (accept, content_type))
+    return "*" in wanted or "*" in given or wanted == given
+
+
 def _sent_content_type(content_type: str, format: BodyFormat) -> str:
     """The content type to send or accept: JSON for a wildcard read as JSON, else as the spec names it."""
     return "application/json" if format == "json" and "*" in content_type else content_type
@@ -1570,6 +1680,12 @@ def _is_binary_schema(schema: Any) -> bool:
     return isinstance(schema, dict) and (
         not schema or (_schema_type(schema) == "string" and schema.get("format") in (None, "binary", "byte"))
     )
+
+
+def _statuses(keys: dict[str, Any], first_digit: str) -> list[str]:
+    """The declared statuses of a class (`2`: 200, 201, then 2XX), lowest first."""
+    exact = sorted(status for status in keys if re.fullmatch(first_digit + r"[0-9][0-9]", status))
+    return exact + [status for status in keys if status == f"{first_digit}XX"]
 
 
 def _status(code: Any) -> str:

@@ -398,6 +398,10 @@ class Argument:
     annotation: str
     required: bool
     description: SpecText | None
+    example: m.Example | None = None
+    """A value to call the operation with in the SDK's tests, when the argument is required."""
+    nested: m.NestedEncoding | None = None
+    """How the parameter's values nested deeper than its style defines are written, when it has any."""
 
     @property
     def sent_as(self) -> str:
@@ -418,6 +422,8 @@ class Body:
     annotation: str
     required: bool
     description: SpecText | None
+    example: m.Example | None = None
+    """A body to call the operation with in the SDK's tests, when it is required and not bytes."""
 
 
 @dataclass(frozen=True)
@@ -474,6 +480,12 @@ class OperationMethod:
     accept: SpecText
     headers: tuple[tuple[SpecText, SpecText], ...]
     """Headers sent as the spec fixes them."""
+    redirects: tuple[str, ...]
+    """The redirect statuses the spec declares, which the client returns rather than raises."""
+    declares_success: bool
+    """Whether the spec declares any answer that is no error."""
+    unsatisfiable: SpecText | None
+    """Why no call can be what the spec asks for, when the spec contradicts itself."""
     return_annotation: str
     security: tuple[tuple[CredentialUse, ...], ...]
     """The alternative security requirements, each the schemes it combines; empty when none is needed."""
@@ -576,6 +588,12 @@ class Sdk:
     def token_auth(self) -> list[OAuthAuth | UserTokenAuth]:
         """The schemes whose credentials are OAuth tokens, each with a token manager on the client."""
         return [*self.oauth, *self.user_tokens]
+
+    @property
+    def test_credential_classes(self) -> list[str]:
+        """What the tests' conftest imports to give the client credentials for every scheme."""
+        names = {auth.credentials_class for auth in self.token_auth} | set(self.static_credential_classes)
+        return sorted(names | ({"OAuthToken"} if self.uses_tokens else set()))
 
     @property
     def uses_tokens(self) -> bool:
@@ -1332,6 +1350,9 @@ def _operations(
                 response_format=response.format if response else None,
                 accept=operation.accept,
                 headers=operation.headers,
+                redirects=operation.redirects,
+                declares_success=operation.declares_success,
+                unsatisfiable=operation.unsatisfiable,
                 return_annotation=_return_annotation(response, types),
                 security=tuple(
                     tuple(dataclasses.replace(uses[use.scheme.raw], scopes=use.scopes) for use in requirement)
@@ -1431,23 +1452,44 @@ def _arguments(operation: m.Operation, types: _TypeNamer) -> list[Argument]:
     if operation.body is not None and operation.body.fields is None:
         claimed_in["body"] = unique.claim(Identifier("body"))
     arguments = []
-    for wire_name, location, type_ref, required, description in _argument_sources(operation):
-        name = identifier(snake(wire_name.raw), "param", _ARGUMENT_RESERVED)
+    for source in _argument_sources(operation):
+        location = source.location
+        name = identifier(snake(source.wire_name.raw), "param", _ARGUMENT_RESERVED)
         if claimed_in.setdefault(name.lower(), location) != location:
             name = Identifier(f"{name.rstrip('_')}_{location}")
-        annotation = _argument_annotation(type_ref, location, types)
-        if not required and not annotation.endswith("| None"):
+        annotation = _argument_annotation(source.type, location, types)
+        if not source.required and not annotation.endswith("| None"):
             annotation += " | None"
-        arguments.append(Argument(unique.claim(name), wire_name, location, annotation, required, description))
+        arguments.append(
+            Argument(
+                unique.claim(name),
+                source.wire_name,
+                location,
+                annotation,
+                source.required,
+                source.description,
+                source.example,
+                source.nested,
+            )
+        )
     return sorted(arguments, key=lambda argument: (argument.location != "path", not argument.required))
 
 
-def _argument_sources(
-    operation: m.Operation,
-) -> list[tuple[SpecText, ArgumentLocation, m.TypeRef, bool, SpecText | None]]:
+@dataclass(frozen=True)
+class _ArgumentSource:
+    wire_name: SpecText
+    location: ArgumentLocation
+    type: m.TypeRef
+    required: bool
+    description: SpecText | None
+    example: m.Example | None
+    nested: m.NestedEncoding | None = None
+
+
+def _argument_sources(operation: m.Operation) -> list[_ArgumentSource]:
     """Parameters, then the fields of a form or multipart body, in the order names are given out."""
-    sources: list[tuple[SpecText, ArgumentLocation, m.TypeRef, bool, SpecText | None]] = [
-        (p.name, p.location, p.type, p.required, _parameter_description(p))
+    sources = [
+        _ArgumentSource(p.name, p.location, p.type, p.required, _parameter_description(p), p.example, p.nested)
         for p in sorted(operation.parameters, key=lambda p: _LOCATION_ORDER[p.location])
     ]
     body = operation.body
@@ -1455,16 +1497,20 @@ def _argument_sources(
         location: ArgumentLocation = (
             "file" if body and body.format == "multipart" and _is_file(field.type) else "form"
         )
-        sources.append(
-            (
-                field.name,
-                location,
-                field.type,
-                field.required and bool(body and body.required),
-                field.description,
-            )
-        )
+        required = field.required and bool(body and body.required)
+        example = _field_example(body.example, field.name) if body and required else None
+        sources.append(_ArgumentSource(field.name, location, field.type, required, field.description, example))
     return sources
+
+
+def _field_example(body: m.Example | None, name: SpecText) -> m.Example | None:
+    """A field's value in an example of its form or multipart body."""
+    if body is None or body.json is None:
+        return body
+    fields = json.loads(body.json.raw)
+    if not isinstance(fields, dict) or name.raw not in fields:
+        return m.Example(None, SpecText(f"the example of the body has no field {name.raw!r}"))
+    return m.Example(SpecText(json.dumps(fields[name.raw], ensure_ascii=False)))
 
 
 _NESTED_NOTES = {
@@ -1509,7 +1555,7 @@ def _body(body: m.RequestBody | None, types: _TypeNamer) -> Body | None:
     )
     if not body.required and not annotation.endswith("| None"):
         annotation += " | None"
-    return Body(Identifier("body"), annotation, body.required, body.description)
+    return Body(Identifier("body"), annotation, body.required, body.description, body.example)
 
 
 def _body_encoding(body: m.RequestBody | None) -> BodyEncoding | None:

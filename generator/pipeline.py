@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from generator import model, naming, swagger2
 from generator.bundle import bundle
@@ -52,9 +52,9 @@ def generate(
     progress: Progress = _quiet,
 ) -> Result:
     """The formatted files of the SDK for a spec; a SpecError when the spec cannot be used."""
-    sdk, warnings, inputs = _described(spec, package, strict=strict, project=project, progress=progress)
+    sdk, warnings, inputs, document = _described(spec, package, strict=strict, project=project, progress=progress)
     try:
-        formatted = format_files(_counted(render(sdk), progress))
+        formatted = format_files(_counted(render(sdk, document), progress))
     except Exception:
         _deep_references_reported(spec, warnings)  # a spec validation refuses is reported as such
         raise
@@ -80,7 +80,7 @@ def describe(
     progress: Progress = _quiet,
 ) -> tuple[naming.Sdk, list[Problem]]:
     """The named SDK of a spec and the warnings; a SpecError when the spec cannot be used."""
-    sdk, warnings, _ = _described(spec, package, strict=strict, project=project, progress=progress)
+    sdk, warnings, _, _ = _described(spec, package, strict=strict, project=project, progress=progress)
     return sdk, _deep_references_reported(spec, warnings)
 
 
@@ -90,8 +90,8 @@ Warnings = Callable[[], list[Problem]]
 
 def _described(
     spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
-) -> tuple[naming.Sdk, Warnings, dict[Path, str]]:
-    """The named SDK, the warnings and the text of each file read."""
+) -> tuple[naming.Sdk, Warnings, dict[Path, str], dict[str, Any]]:
+    """The named SDK, the warnings, the text of each file read and the spec as one document."""
     return _deep_references_reported(
         spec, lambda: _describe(spec, package, strict=strict, project=project, progress=progress)
     )
@@ -111,8 +111,9 @@ def _deep_references_reported(spec: Path, step: Callable[[], Value]) -> Value:
 
 def _describe(
     spec: Path, package: str | None, *, strict: bool, project: ProjectSettings, progress: Progress
-) -> tuple[naming.Sdk, Warnings, dict[Path, str]]:
-    """The named SDK of a spec, the warnings and the text of each file read.
+) -> tuple[naming.Sdk, Warnings, dict[Path, str], dict[str, Any]]:
+    """The named SDK of a spec, the warnings, the text of each file read, and the spec as one document (its
+    files bundled, as written otherwise), which the SDK's tests give the mock server.
 
     With `strict`, any violation of the OpenAPI schema is an error; without, it is a warning, unless
     the spec is too broken to model, when the violations are reported as the errors they are. Without
@@ -120,6 +121,7 @@ def _describe(
     still reported before what those stages raise.
     """
     source = bundle(load(spec))
+    document = source.data
     inputs = {file.path.resolve(): file.text for file in source.files}
     progress(f"loaded {printable(str(spec))}")
     validation = Validation(source, background=not strict)
@@ -159,7 +161,7 @@ def _describe(
         # Parts written once and used in several places (another file's, a Swagger 2.0 parameter) warn once.
         return list(dict.fromkeys(printed_once(problems[: len(found)]) + problems[len(found) :]))
 
-    return sdk, warnings, inputs
+    return sdk, warnings, inputs, document
 
 
 def generate_to(

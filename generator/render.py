@@ -19,6 +19,7 @@ from generator import cache, untrusted
 from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 from generator.output import LINE_LENGTH, MARKER, TARGET_VERSION, TEMPLATES, OutputFile
+from generator.suite import PRISM_VERSION, TestModule, suite
 from generator.untrusted import Identifier
 
 _SAFE_SEGMENT = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
@@ -70,14 +71,19 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(sdk: Sdk) -> Iterator[OutputFile]:
+SPEC_COPY = "openapi.json"
+"""The spec as one document in the generated project, which its tests give the mock server."""
+
+
+def render(sdk: Sdk, document: dict[str, Any]) -> Iterator[OutputFile]:
     """Each output file, rendered when it is asked for: the format stage keeps only what it needs of each."""
     env = environment()
     plan = list(_plan(sdk))
-    generated = sorted(path for path, _, _ in plan)
+    generated = sorted([SPEC_COPY, *(path for path, _, _ in plan)])
     paths = [path.lower() for path in [*generated, MARKER]]
     if len(set(paths)) != len(paths):  # the naming stage keeps file names apart; this proves it
         raise ValueError(f"two output files share a name: {sorted(p for p in paths if paths.count(p) > 1)}")
+    yield OutputFile(_checked_path(SPEC_COPY), untrusted.json_document(document))
     for path, template, context in plan:
         yield OutputFile(_checked_path(path), env.get_template(template).render(sdk=sdk, **context))
     yield OutputFile(_checked_path(MARKER), env.get_template(".generate-sdk.j2").render(generated=generated))
@@ -87,7 +93,7 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Each output file, the template that renders it, and what the template gets besides `sdk`."""
     package = sdk.package
     yield "pyproject.toml", "pyproject.toml.j2", {}
-    yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk)}
+    yield "README.md", "README.md.j2", {"quick_start_call": _quick_start_call(sdk), "prism_version": PRISM_VERSION}
     yield ".github/workflows/publish.yml", ".github/workflows/publish.yml.j2", {}
     for auth in sdk.oauth:
         yield f"doc/auth/{auth.doc_page}.md", "doc/auth/oauth-2-client-credentials-grant.md.j2", {
@@ -151,6 +157,39 @@ def _plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for resource in sdk.resources:
         context = {"resource": resource, "imports": _modules_named(_resource_annotations(resource))}
         yield f"{package}/resources/{resource.module}.py", "package/resources/resource.py.j2", context
+    yield from _test_plan(sdk)
+
+
+def _test_plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The SDK's tests: fixtures, helpers, and a module per resource."""
+    yield "tests/__init__.py", "tests/__init__.py.j2", {}
+    yield "tests/helpers.py", "tests/helpers.py.j2", {}
+    yield "tests/conftest.py", "tests/conftest.py.j2", {"prism_version": PRISM_VERSION}
+    for module in suite(sdk):
+        code = [test.call_arguments for test in module.tests] + [
+            test.method.return_annotation for test in module.tests if not test.skip and test.method.declares_success
+        ]
+        context = {
+            "module": module,
+            "imports": _modules_named(code),
+            "uses_pytest": any(test.skip for test in module.tests),
+            "uses_models": any("models." in text for text in code),
+            "helpers": _test_helpers(module),
+        }
+        yield f"tests/{module.name}.py", "tests/test_resource.py.j2", context
+
+
+def _test_helpers(module: TestModule) -> list[str]:
+    """The functions of the tests' helpers module that a test module calls."""
+    called = [test for test in module.tests if not test.skip]
+    helpers = {"value"} if any("value(" in test.call_arguments for test in called) else set()
+    if any(test.method.declares_success for test in called):
+        helpers.add("accepted")
+    if any(test.method.declares_success and test.method.return_annotation != "None" for test in called):
+        helpers.add("conforms")
+    if not all(test.method.declares_success for test in called):
+        helpers.add("refused_as_declared")
+    return sorted(helpers)
 
 
 def _packed(names: list[Identifier]) -> list[str]:

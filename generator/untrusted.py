@@ -7,6 +7,7 @@ emitting text a spec author controls. The filters below each make text safe for 
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from typing import Final
@@ -100,6 +101,35 @@ def python_string(text: Text) -> str:
         else:
             out.append(_escape_char(ch))
     return '"' + "".join(out) + '"'
+
+
+def json_document(data: object) -> str:
+    """Data read from the spec as a JSON document of its own: indented, its text as written, but for lone
+    surrogates (no UTF-8 can hold them), which stay JSON escapes."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", text) + "\n"
+
+
+def python_literal(json_text: Text) -> str:
+    """A Python expression for the JSON value in the text: dicts, lists, strings as `python_string`
+    writes them, numbers, True, False and None."""
+    return _literal(json.loads(_raw(json_text), parse_constant=_not_a_number))
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, str):
+        return python_string(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{python_string(key)}: {_literal(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(item) for item in value) + "]"
+    if value is None or isinstance(value, (bool, int, float)):
+        return repr(value)
+    raise TypeError(f"not JSON data: {type(value).__name__}")
+
+
+def _not_a_number(constant: str) -> object:
+    raise ValueError(f"{constant} is no JSON number")
 
 
 def docstring(text: Text, indent: int = 0) -> str:

@@ -69,6 +69,7 @@ def test_mypy_strict(tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path / "mypy-cache"),
             "httpccg",
+            "tests",  # the SDK's own tests are generated code too
         ],
         cwd=GOLDEN_HTTPCCG,
         capture_output=True,

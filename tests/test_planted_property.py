@@ -40,6 +40,7 @@ from generator.bundle import bundle
 from generator.load import load
 from generator.pipeline import generate_to
 from generator.problems import Report, SpecError
+from generator.suite import suite
 from generator.untrusted import Identifier
 
 EXAMPLES = 40
@@ -372,9 +373,9 @@ def _identifiers(value: Any) -> Iterator[str]:
 
 def _named(spec: Path) -> set[str]:
     report = Report()
-    return set(
-        _identifiers(naming.name(model.build(bundle(load(spec)), report), Identifier("planted"), report))
-    )
+    sdk = naming.name(model.build(bundle(load(spec)), report), Identifier("planted"), report)
+    tests = [test.name for module in suite(sdk) for test in module.tests]  # made by the suite's plan
+    return set(_identifiers(sdk)) | set(tests)
 
 
 IMPORT_EVERY_MODULE = """

@@ -1,5 +1,7 @@
 """Real third-party specs (../shared/specs/real): the generator never crashes on them, and every SDK it
-generates imports, builds all its models and passes mypy --strict.
+generates imports, builds all its models, passes mypy --strict, and passes its own tests: every operation
+called against Prism (a mock that checks each request against the spec), each one passing or skipped for a
+reason of the spec's or the mock's, never failing.
 
 Specs the generator cannot handle yet must fail with located problems (exit 2), never an internal error.
 """
@@ -14,6 +16,7 @@ import pytest
 from conftest import ROOT
 from generator.pipeline import generate_to
 from generator.problems import SpecError
+from support.suites import run_suite
 
 REAL = ROOT.parent / "shared" / "specs" / "real"
 SPECS = sorted(
@@ -57,10 +60,14 @@ def test_real_spec(spec: Path, tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stderr[-3000:]
     mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), result.package],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), result.package, "tests"],
         cwd=out,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert mypy.returncode == 0, mypy.stdout[-3000:]
+    (tmp_path / "suite").mkdir()
+    outcome = run_suite(out, tmp_path / "suite")
+    assert not outcome.failed, {name: problem[:600] for name, problem in outcome.failed.items()}
+    assert outcome.passed or outcome.skipped

@@ -321,3 +321,27 @@ def test_query_values_nested_beyond_their_style_are_reported_and_documented(tmp_
         )
     query = recorder.requests[0]["path"].split("?", 1)[1]
     assert query == "filter[price][min]=3&filter[tags]=a&filter[tags]=b&keys=%5B%7B%22field%22%3A%22name%22%7D%5D"
+
+
+def test_a_property_whose_schema_is_read_only_is_not_required(tmp_path: Path) -> None:
+    """readOnly said by the schema a property's `$ref` names, not beside it (Okta's `_links`): the server
+    sets it, so a request need not carry it."""
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Links", "version": "1.0"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Stream": {
+                    "type": "object",
+                    "required": ["name", "_links"],
+                    "properties": {"name": {"type": "string"}, "_links": {"$ref": "#/components/schemas/Links"}},
+                },
+                "Links": {"type": "object", "readOnly": True, "properties": {"self": {"type": "string"}}},
+            }
+        },
+    }
+    links, _, project = _generated(tmp_path, spec, "links")
+    stream = links.models.Stream(name="logs")
+    assert stream.links is None and stream.model_dump(by_alias=True, exclude_unset=True) == {"name": "logs"}
+    assert "Read-only: the server sets it" in (project / "doc" / "models" / "stream.md").read_text()

@@ -15,6 +15,8 @@ from typing import Any
 import jinja2
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import ROOT
 from generator.cli import main
 from generator.render import environment
@@ -24,9 +26,11 @@ from generator.untrusted import (
     UnescapedTextError,
     comment,
     docstring,
+    json_document,
     markdown,
     markdown_code,
     markdown_inline,
+    python_literal,
     python_string,
     table_cell,
     toml_string,
@@ -84,6 +88,49 @@ def test_python_string_round_trips(text: str) -> None:
     assert isinstance(tree.body, ast.Constant)  # a literal, never an expression that could run code
     assert eval(compile(tree, "<literal>", "eval")) == text  # noqa: S307 - checked to be a constant
     assert python_string(SpecText(text)) == literal
+
+
+# --- python_literal, json_document ---------------------------------------------------------------------
+
+# Derandomized, without an example database, like the suite's other property tests.
+JSON_SETTINGS = settings(derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@JSON_SETTINGS
+@given(JSON_VALUES)
+def test_python_literal_evaluates_to_the_json_value(value: Any) -> None:
+    literal = python_literal(SpecText(json.dumps(value)))
+    tree = ast.parse(literal, mode="eval")
+    # Only literals: no name, call or attribute an author's text could turn into code.
+    assert all(
+        isinstance(node, (ast.Expression, ast.Constant, ast.List, ast.Dict, ast.UnaryOp, ast.USub, ast.Load))
+        for node in ast.walk(tree)
+    ), literal
+    assert eval(compile(tree, "<literal>", "eval")) == value  # noqa: S307 - checked to hold literals only
+
+
+@pytest.mark.parametrize("text", NASTY, ids=_ids(NASTY))
+def test_python_literal_keeps_nasty_text_data(text: str) -> None:
+    literal = python_literal(SpecText(json.dumps({text: [text]})))
+    assert "\n" not in literal and eval(literal) == {text: [text]}  # noqa: S307 - a dict of strings
+
+
+def test_python_literal_refuses_what_json_cannot_hold() -> None:
+    with pytest.raises(ValueError):
+        python_literal(SpecText("[NaN]"))
+
+
+@JSON_SETTINGS
+@given(JSON_VALUES)
+def test_json_document_reads_back_as_the_data(value: Any) -> None:
+    text = json_document({"value": value})
+    text.encode("utf-8")  # writable, lone surrogates included
+    assert json.loads(text) == {"value": value}
 
 
 # --- docstring ------------------------------------------------------------------------------------------

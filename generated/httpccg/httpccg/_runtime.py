@@ -97,6 +97,7 @@ class Endpoint(Generic[T]):
         content_type: The media type of the request body.
         response_format: How a successful response is read: JSON, text or bytes.
         accept: The media types asked for (the Accept header).
+        redirects: The redirect statuses the spec declares (`302`, `3XX`): answers, not errors.
         headers: Headers the spec fixes, such as the `Content-Type` of an operation without a body.
     """
 
@@ -111,6 +112,7 @@ class Endpoint(Generic[T]):
     content_type: str = "application/json"
     response_format: ResponseFormat = "json"
     accept: str = "application/json"
+    redirects: Collection[str] = ()
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -472,11 +474,15 @@ class Authentication(Generic[Manager]):
 
 def decode_response(endpoint: Endpoint[T], response: httpx2.Response) -> T:
     """The response body as the endpoint's type, or an ApiError for an error status."""
-    if not response.is_success:
+    if not response.is_success and not _is_declared_redirect(endpoint, response.status_code):
         raise _api_error(endpoint, response)
     if endpoint.response_type is None:
         return cast(T, None)
     return cast(T, _DECODERS[endpoint.response_format](endpoint.response_type, response))
+
+
+def _is_declared_redirect(endpoint: Endpoint[Any], status: int) -> bool:
+    return 300 <= status < 400 and (str(status) in endpoint.redirects or "3XX" in endpoint.redirects)
 
 
 def _decode_json(response_type: Any, response: httpx2.Response) -> Any:

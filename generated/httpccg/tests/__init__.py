@@ -1,0 +1,1 @@
+"""The tests of the httpCCG SDK: every operation against a mock server of the API's spec."""
