@@ -304,10 +304,8 @@ class Operation:
     header parameter fixes."""
     headers: tuple[tuple[SpecText, SpecText], ...] = ()
     """Headers sent as the spec fixes them, by name: a `Content-Type` of an operation without a body."""
-    redirects: tuple[str, ...] = ()
-    """The redirect statuses the spec declares (`302`, `3XX`): answers the client returns, not errors."""
     declares_success: bool = True
-    """Whether the spec declares any answer that is no error (a 2xx, a redirect, or `default`)."""
+    """Whether the spec declares a success answer (a 2xx, or `default`); otherwise every answer raises."""
     unsatisfiable: SpecText | None = None
     """Why no request can be what the spec asks for, when the spec contradicts itself."""
 
@@ -737,7 +735,9 @@ class _Builder:
     ) -> Operation | None:
         pointer = pointer_of("paths", path, method)
         hint = str(raw.get("operationId") or f"{method} {path}")
-        found = self._parameters(path, shared, raw.get("parameters", []), pointer, hint)
+        responses = raw.get("responses") or {}
+        answers = self._answer_types(responses)
+        found = self._parameters(path, shared, raw.get("parameters", []), pointer, hint, answers)
         if found is None:
             return None
         parameters, fixed = found.parameters, found.fixed_headers
@@ -745,10 +745,12 @@ class _Builder:
         if body is False:
             return None
         content_type = fixed.get("content-type")
-        if content_type is not None and body is not None and body.format != "multipart":
-            body = replace(body, content_type=content_type)
-        responses = raw.get("responses") or {}
-        response, errors, redirects = self._responses(responses, pointer, hint)
+        if content_type is not None and body is not None:
+            # Only a media type of the body's own encoding: JSON labelled as XML would mislead the server.
+            if _media_format(content_type.raw, None) == body.format and body.format != "multipart":
+                body = replace(body, content_type=content_type)
+            content_type = None
+        response, errors = self._responses(responses, pointer, hint)
         security = raw["security"] if "security" in raw else self.doc.get("security")
         security_pointer = f"{pointer}/security" if "security" in raw else "/security"
         tags = raw.get("tags") or [DEFAULT_TAG]
@@ -767,13 +769,12 @@ class _Builder:
             security=self._security(security, pointer, security_pointer),
             accept=fixed.get("accept") or (response.content_type if response else SpecText("application/json")),
             unsatisfiable=self._unsatisfiable(found, response, pointer),
-            redirects=redirects,
-            declares_success=any(_status(code)[0] in "23" or _status(code) == "default" for code in responses),
+            declares_success=any(_status(code)[0] == "2" or _status(code) == "default" for code in responses),
             headers=((SpecText("Content-Type"), content_type),) if content_type is not None and body is None else (),
         )
 
     def _parameters(
-        self, path: str, shared: list[Any], own: list[Any], pointer: str, hint: str
+        self, path: str, shared: list[Any], own: list[Any], pointer: str, hint: str, answers: tuple[str, ...]
     ) -> _Parameters | None:
         """The operation's parameters, its own replacing the path item's; None when it cannot be called."""
         by_place: dict[tuple[str, str], Parameter] = {}
@@ -787,7 +788,7 @@ class _Builder:
                 continue
             header = str(raw.get("name", "")).lower() if raw.get("in") == "header" else ""
             if header in _CONTROLLED_HEADERS | _TRANSPORT_HEADERS:
-                value = self._ignored_header(raw, place)  # a shared parameter is reported once, where it stands
+                value = self._ignored_header(raw, place, answers)  # a shared parameter is reported where it stands
                 if value is not None:
                     fixed[header] = value
                 continue
@@ -838,27 +839,31 @@ class _Builder:
             f"{response.content_type.raw!r}, which no mock can serve together"
         )
 
-    def _ignored_header(self, raw: dict[str, Any], pointer: str) -> SpecText | None:
+    def _answer_types(self, responses: Any) -> tuple[str, ...]:
+        """The media types of an operation's success answers (its 2xx, else `default`), as the spec writes
+        them; read before the answers are modelled, since the Accept header a parameter fixes depends on
+        them."""
+        statuses = {_status(code): response for code, response in responses.items()} if isinstance(responses, dict) else {}
+        success = [response for status, response in statuses.items() if status[0] == "2"]
+        kinds: list[str] = []
+        for response in success or [statuses.get("default")]:
+            response = self._resolve(str(response["$ref"])) if isinstance(response, dict) and "$ref" in response else response
+            content = response.get("content") if isinstance(response, dict) else None
+            kinds += [str(kind) for kind in (content if isinstance(content, dict) else ())]
+        return tuple(dict.fromkeys(kinds))
+
+    def _ignored_header(self, raw: dict[str, Any], pointer: str, answers: tuple[str, ...]) -> SpecText | None:
         """The value to send for a header parameter that is no argument, when its schema fixes one (with a
-        warning saying so); None, with a warning, when it is left to the client."""
+        warning saying so); None, with a warning, when it is left to the client. `answers` are the media
+        types of the operation's success answers, which an Accept value should admit."""
         name = str(raw["name"])
         if name.lower() in _FIXABLE_HEADERS:
             schema = self._deref(raw.get("schema"), pointer + "/schema") or {}
-            enum = [value for value in schema.get("enum") or [] if isinstance(value, str) and value]
-            default = schema.get("default")
-            json_like = [value for value in enum if _media_format(value, None) == "json"]
-            value: str | None
-            if isinstance(default, str) and default and (not enum or default in enum):
-                value, why = default, "its schema's default"
-            elif len(enum) == 1:
-                value, why = enum[0], "the one value its schema allows"
-            elif json_like:
-                value, why = json_like[0], "the JSON media type its schema allows"
-            elif raw.get("required") is True and isinstance(schema.get("example"), str) and schema["example"]:
-                value, why = schema["example"], "the example of its schema, since the spec requires it"
-            else:
-                value = None
-            if value is not None:
+            choices = _header_values(raw, schema)
+            if name.lower() == "accept" and answers:
+                choices = [choice for choice in choices if any(_accepts(choice[0], kind) for kind in answers)] or choices
+            if choices:
+                value, why = choices[0]
                 self.report.warn(pointer, f"header parameter {name!r} is no argument: it is sent as {value!r}, {why}")
                 return SpecText(value)
         if name.lower() in _TRANSPORT_HEADERS:
@@ -968,6 +973,15 @@ class _Builder:
                 return all(self._is_scalar(prop.type) for prop in properties)
         return self._is_scalar(type_ref)
 
+    def _body_example(self, format: BodyFormat, schema: Any, media: dict[str, Any], content_type: Any) -> Example | None:
+        """A body to call the operation with; None for bytes, which any value is."""
+        if format == "binary":
+            return None
+        if format == "text" and not _is_string_schema(schema):
+            # The text is made from data the schema describes (a signed JWT of it, say): none can be made here.
+            return Example(None, SpecText(f"the body is {content_type} text made from data its schema describes"))
+        return self._example(schema, media)
+
     def _example(self, schema: Any, holder: dict[str, Any]) -> Example:
         """A value of the schema, preferring the `example` or `examples` of the parameter or media type that
         holds it."""
@@ -980,9 +994,12 @@ class _Builder:
                 given.append(example["value"])
         try:
             value = self._sampler.sample(schema, given)
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
         except NoSample as problem:
             return Example(None, SpecText(str(problem)))
-        return Example(SpecText(json.dumps(value, ensure_ascii=False)))
+        except ValueError:  # infinity or NaN: YAML has them, JSON does not
+            return Example(None, SpecText("the value found is no JSON number (infinity or NaN)"))
+        return Example(SpecText(text))
 
     # --- bodies and responses -----------------------------------------------------------------
 
@@ -1023,7 +1040,7 @@ class _Builder:
             format=format,
             fields=fields,
             other_content_types=tuple(SpecText(str(kind)) for kind in content if kind != content_type),
-            example=self._example(schema, media) if required and format != "binary" else None,
+            example=self._body_example(format, schema, media, content_type) if required else None,
         )
 
     def _body_type(
@@ -1063,17 +1080,17 @@ class _Builder:
 
     def _responses(
         self, responses: dict[Any, Any], pointer: str, hint: str
-    ) -> tuple[Response | None, tuple[ErrorResponse, ...], tuple[str, ...]]:
-        """The success response (the lowest 2xx with content; the lowest 3xx when no 2xx is declared, then
-        `default`), the declared error responses, and the declared redirects (3xx): answers, not errors."""
+    ) -> tuple[Response | None, tuple[ErrorResponse, ...]]:
+        """The success response (the lowest 2xx with content; `default` when no 2xx is declared) and
+        the declared error responses."""
         keys = {_status(code): code for code in responses}
-        success = _statuses(keys, "2")
-        redirects = _statuses(keys, "3")
-        if not success:
-            success = redirects or (["default"] if "default" in keys else [])
+        success = sorted(status for status in keys if re.fullmatch(r"2[0-9][0-9]", status))
+        success += [status for status in keys if status == "2XX"]
+        if not success and "default" in keys:
+            success = ["default"]
         chosen: tuple[str, Any] | None = None
         empty = False
-        for status in success + [status for status in redirects if status not in success]:
+        for status in success:
             status_pointer = f"{pointer}/responses/{_escape_pointer(str(keys[status]))}"
             raw, place = self._deref_at(responses[keys[status]], status_pointer)
             content = (raw or {}).get("content") or {}
@@ -1102,7 +1119,7 @@ class _Builder:
             for status in keys
             if status not in success and (status[0] in "45" or status == "default")
         )
-        return response, errors, tuple(redirects)
+        return response, errors
 
     def _response(self, content: dict[Any, Any], pointer: str, hint: str, may_be_empty: bool) -> Response:
         response = self._read_response(content, pointer, hint, may_be_empty)
@@ -1647,10 +1664,34 @@ def _media_format(content_type: str, schema: Any) -> BodyFormat:
     return "binary"
 
 
+def _header_values(raw: dict[str, Any], schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """The values an Accept or Content-Type header parameter's schema fixes, the likeliest first, each
+    with why: its default, its one allowed value, its allowed JSON media types, its other allowed values,
+    and the example of a required one."""
+    enum = [value for value in schema.get("enum") or [] if isinstance(value, str) and value]
+    default = schema.get("default")
+    choices: list[tuple[str, str]] = []
+    if isinstance(default, str) and default and (not enum or default in enum):
+        choices.append((default, "its schema's default"))
+    if len(enum) == 1:
+        choices.append((enum[0], "the one value its schema allows"))
+    choices += [(value, "a JSON media type its schema allows") for value in enum if _media_format(value, None) == "json"]
+    if len(enum) > 1:
+        choices += [(value, "a value its schema allows") for value in enum]
+    example = schema.get("example")
+    if raw.get("required") is True and isinstance(example, str) and example:
+        choices.append((example, "the example of its schema, since the spec requires it"))
+    return choices
+
+
 def _accepts(accept: str, content_type: str) -> bool:
-    """Whether an Accept value admits the media type (either may be a wildcard such as `*/*`)."""
-    wanted, given = (value.split(";")[0].strip().lower() for value in (accept, content_type))
-    return "*" in wanted or "*" in given or wanted == given
+    """Whether an Accept value (one media range or several) admits the media type (either may be a wildcard
+    such as `*/*`)."""
+    given = content_type.split(";")[0].strip().lower()
+    for wanted in (part.split(";")[0].strip().lower() for part in accept.split(",")):
+        if "*" in wanted or "*" in given or wanted == given:
+            return True
+    return False
 
 
 def _sent_content_type(content_type: str, format: BodyFormat) -> str:
@@ -1680,12 +1721,6 @@ def _is_binary_schema(schema: Any) -> bool:
     return isinstance(schema, dict) and (
         not schema or (_schema_type(schema) == "string" and schema.get("format") in (None, "binary", "byte"))
     )
-
-
-def _statuses(keys: dict[str, Any], first_digit: str) -> list[str]:
-    """The declared statuses of a class (`2`: 200, 201, then 2XX), lowest first."""
-    exact = sorted(status for status in keys if re.fullmatch(first_digit + r"[0-9][0-9]", status))
-    return exact + [status for status in keys if status == f"{first_digit}XX"]
 
 
 def _status(code: Any) -> str:

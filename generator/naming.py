@@ -278,6 +278,10 @@ class UserTokenAuth:
         return self.scheme.kind == "openIdConnect"
 
     @property
+    def has_authorization_code_flow(self) -> bool:
+        return SpecText("authorizationCode") in self.flows
+
+    @property
     def open_id_connect_url(self) -> SpecText | None:
         return self.scheme.open_id_connect_url
 
@@ -480,10 +484,8 @@ class OperationMethod:
     accept: SpecText
     headers: tuple[tuple[SpecText, SpecText], ...]
     """Headers sent as the spec fixes them."""
-    redirects: tuple[str, ...]
-    """The redirect statuses the spec declares, which the client returns rather than raises."""
     declares_success: bool
-    """Whether the spec declares any answer that is no error."""
+    """Whether the spec declares a success answer; otherwise every answer raises."""
     unsatisfiable: SpecText | None
     """Why no call can be what the spec asks for, when the spec contradicts itself."""
     return_annotation: str
@@ -579,10 +581,6 @@ class Sdk:
         if len(self.oauth) == 1 and not self.oauth[0].own_classes:
             return self.oauth[0].client_authentication
         return "client_secret_basic"
-
-    @property
-    def auth_count(self) -> int:
-        return len(self.oauth) + len(self.user_tokens) + len(self.static_auth)
 
     @property
     def token_auth(self) -> list[OAuthAuth | UserTokenAuth]:
@@ -1350,7 +1348,6 @@ def _operations(
                 response_format=response.format if response else None,
                 accept=operation.accept,
                 headers=operation.headers,
-                redirects=operation.redirects,
                 declares_success=operation.declares_success,
                 unsatisfiable=operation.unsatisfiable,
                 return_annotation=_return_annotation(response, types),

@@ -19,7 +19,7 @@ from generator import cache, untrusted
 from generator.layout import model_modules
 from generator.naming import ANNOTATION_MODULES, OperationMethod, Resource, Sdk
 from generator.output import LINE_LENGTH, MARKER, TARGET_VERSION, TEMPLATES, OutputFile
-from generator.suite import PRISM_VERSION, TestModule, suite
+from generator.suite import PRISM_VERSION, suite
 from generator.untrusted import Identifier
 
 _SAFE_SEGMENT = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
@@ -166,30 +166,8 @@ def _test_plan(sdk: Sdk) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "tests/helpers.py", "tests/helpers.py.j2", {}
     yield "tests/conftest.py", "tests/conftest.py.j2", {"prism_version": PRISM_VERSION}
     for module in suite(sdk):
-        code = [test.call_arguments for test in module.tests] + [
-            test.method.return_annotation for test in module.tests if not test.skip and test.method.declares_success
-        ]
-        context = {
-            "module": module,
-            "imports": _modules_named(code),
-            "uses_pytest": any(test.skip for test in module.tests),
-            "uses_models": any("models." in text for text in code),
-            "helpers": _test_helpers(module),
-        }
+        context = {"module": module, "imports": _modules_named(module.annotations)}
         yield f"tests/{module.name}.py", "tests/test_resource.py.j2", context
-
-
-def _test_helpers(module: TestModule) -> list[str]:
-    """The functions of the tests' helpers module that a test module calls."""
-    called = [test for test in module.tests if not test.skip]
-    helpers = {"value"} if any("value(" in test.call_arguments for test in called) else set()
-    if any(test.method.declares_success for test in called):
-        helpers.add("accepted")
-    if any(test.method.declares_success and test.method.return_annotation != "None" for test in called):
-        helpers.add("conforms")
-    if not all(test.method.declares_success for test in called):
-        helpers.add("refused_as_declared")
-    return sorted(helpers)
 
 
 def _packed(names: list[Identifier]) -> list[str]:

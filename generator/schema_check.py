@@ -91,7 +91,8 @@ def _text(value: Any) -> str:
 
 
 def _is_number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A JSON number: infinity and NaN, which YAML can hold, are none."""
+    return isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and math.isfinite(value)
 
 
 def multiple_of(value: int | float, divisor: int | float) -> bool:

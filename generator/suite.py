@@ -10,8 +10,10 @@ with the reason.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from generator import model as m
 from generator.naming import Argument, OperationMethod, Resource, Sdk
@@ -26,11 +28,23 @@ _NESTED_FORMS = {"json": "as JSON text", "brackets": "as name[key][inner]=value"
 
 
 @dataclass(frozen=True)
+class Value:
+    """An argument's value as a Python expression, and the annotation it is converted to, if any."""
+
+    expression: str
+    converted_to: str | None = None
+
+
+TestKind = Literal["skipped", "refused", "called", "typed"]
+"""What a test does: skip with a reason; expect one of the errors the spec declares (it declares no
+success); call an operation that returns nothing; call one and check the type of what it returns."""
+
+
+@dataclass(frozen=True)
 class OperationTest:
     method: OperationMethod
-    arguments: tuple[tuple[Identifier, str], ...]
-    """Each argument passed and its value as a Python expression: required path parameters positional,
-    the rest by keyword."""
+    arguments: tuple[tuple[Identifier, Value], ...]
+    """Each argument passed: required path parameters positional, the rest by keyword."""
     skip: SpecText | None
     """Why the operation is not called, when it cannot be."""
 
@@ -39,10 +53,26 @@ class OperationTest:
         return Identifier(f"test_{self.method.method_name}")
 
     @property
+    def kind(self) -> TestKind:
+        if self.skip is not None:
+            return "skipped"
+        if not self.method.declares_success:
+            return "refused"
+        return "called" if self.method.return_annotation == "None" else "typed"
+
+    @property
     def call_arguments(self) -> str:
         """The arguments of the call: path parameters by position, the rest by name."""
         positional = {argument.name for argument in self.method.positional}
-        return ", ".join(value if name in positional else f"{name}={value}" for name, value in self.arguments)
+        return ", ".join(
+            value.expression if name in positional else f"{name}={value.expression}" for name, value in self.arguments
+        )
+
+    @property
+    def annotations(self) -> list[str]:
+        """The annotations the test's code names: those its values are converted to, and the type it checks."""
+        converted = [value.converted_to for _, value in self.arguments if value.converted_to]
+        return converted + ([self.method.return_annotation] if self.kind == "typed" else [])
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,28 @@ class TestModule:
     def name(self) -> Identifier:
         return Identifier(f"test_{self.resource.module}")
 
+    @property
+    def annotations(self) -> list[str]:
+        return [annotation for test in self.tests for annotation in test.annotations]
+
+    @property
+    def uses_models(self) -> bool:
+        return any("models." in annotation for annotation in self.annotations)
+
+    @property
+    def skips(self) -> bool:
+        return any(test.kind == "skipped" for test in self.tests)
+
+    @property
+    def helpers(self) -> list[str]:
+        """The functions of the tests' helpers module that the module calls."""
+        kinds = {test.kind for test in self.tests}
+        helpers = {"accepted"} if kinds & {"called", "typed"} else set()
+        helpers |= {"conforms"} if "typed" in kinds else set()
+        helpers |= {"refused_as_declared"} if "refused" in kinds else set()
+        converts = any(value.converted_to for test in self.tests for _, value in test.arguments)
+        return sorted(helpers | ({"value"} if converts else set()))
+
 
 def suite(sdk: Sdk) -> tuple[TestModule, ...]:
     return tuple(
@@ -66,7 +118,7 @@ def suite(sdk: Sdk) -> tuple[TestModule, ...]:
 def _test(method: OperationMethod) -> OperationTest:
     if method.unsatisfiable is not None:
         return OperationTest(method, (), method.unsatisfiable)
-    arguments: list[tuple[Identifier, str]] = []
+    arguments: list[tuple[Identifier, Value]] = []
     for argument in method.arguments:
         if not argument.required:
             continue
@@ -102,30 +154,48 @@ def _mock_limit(method: OperationMethod, argument: Argument) -> SpecText | None:
     return SpecText(f"Prism {PRISM_VERSION} {problem}, which the {argument.noun} {argument.wire_name.raw!r} needs")
 
 
-def _argument_value(argument: Argument) -> str | SpecText:
-    """The argument's value as a Python expression, or why there is none."""
+def _argument_value(argument: Argument) -> Value | SpecText:
+    """The argument's value, or why there is none."""
     if argument.location == "file":
-        return f"[{_FILE_CONTENT}]" if argument.annotation.startswith("list[") else _FILE_CONTENT
+        return Value(f"[{_FILE_CONTENT}]" if argument.annotation.startswith("list[") else _FILE_CONTENT)
     if argument.nested is not None:
         return SpecText(
             f"the {argument.noun} {argument.wire_name.raw!r} holds values nested deeper than its style defines, "
             f"which the SDK sends {_NESTED_FORMS[argument.nested]}: OpenAPI defines no form for them, and the mock "
             "reads none"
         )
-    return _value(argument.annotation, argument.example, f"the {argument.noun} {argument.wire_name.raw!r}")
+    what = f"the {argument.noun} {argument.wire_name.raw!r}"
+    if argument.location in ("header", "cookie") and not _visible_ascii(argument.example):
+        return SpecText(f"the value found for {what} is not visible ASCII, which HTTP headers cannot carry")
+    return _value(argument.annotation, argument.example, what)
 
 
-def _body_value(method: OperationMethod) -> str | SpecText:
+def _visible_ascii(example: m.Example | None) -> bool:
+    """Whether every string of the example (none when there is no example) is visible ASCII."""
+    if example is None or example.json is None:
+        return True
+    pending = [json.loads(example.json.raw)]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and not all(" " <= ch <= "~" for ch in value):
+            return False
+        pending += [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else []
+    return True
+
+
+def _body_value(method: OperationMethod) -> Value | SpecText:
     body, encoding = method.body, method.body_encoding
     assert body is not None and encoding is not None
     if encoding.format == "binary":
-        return _FILE_CONTENT
+        return Value(_FILE_CONTENT)
     return _value(body.annotation, body.example, "the request body")
 
 
-def _value(annotation: str, example: m.Example | None, what: str) -> str | SpecText:
+def _value(annotation: str, example: m.Example | None, what: str) -> Value | SpecText:
     if example is None or example.json is None:
         problem = example.problem.raw if example is not None and example.problem is not None else "none was made"
         return SpecText(f"no value of {what} conforms to its schema: {problem}")
     literal = python_literal(example.json)
-    return literal if _PLAIN.fullmatch(annotation) else f"value({annotation}, {literal})"
+    if _PLAIN.fullmatch(annotation):
+        return Value(literal)
+    return Value(f"value({annotation}, {literal})", annotation)

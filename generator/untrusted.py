@@ -7,8 +7,10 @@ emitting text a spec author controls. The filters below each make text safe for 
 
 from __future__ import annotations
 
+import base64
 import json
 import keyword
+import math
 import re
 from typing import Final
 
@@ -105,9 +107,24 @@ def python_string(text: Text) -> str:
 
 def json_document(data: object) -> str:
     """Data read from the spec as a JSON document of its own: indented, its text as written, but for lone
-    surrogates (no UTF-8 can hold them), which stay JSON escapes."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    surrogates (no UTF-8 can hold them), which stay JSON escapes. What YAML holds and JSON does not is
+    written as JSON can: `!!binary` bytes as base64 text, infinity and NaN as strings."""
+    text = json.dumps(_as_json(data), indent=2, ensure_ascii=False, allow_nan=False)
     return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", text) + "\n"
+
+
+def _as_json(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)
 
 
 def python_literal(json_text: Text) -> str:

@@ -122,6 +122,36 @@ def test_an_expired_token_is_refreshed_once_with_the_client_authentication(
     assert updates[0].refresh_token == issued["refresh_token"]
 
 
+def test_the_async_client_refreshes_an_expired_token_once(sdk: ModuleType, fresh_server: OAuthTestServer) -> None:
+    issued = _issued(fresh_server)
+    expired = sdk.OAuthToken(access_token=issued["access_token"], refresh_token=issued["refresh_token"], expiry=1)
+    client_id, secret = fresh_server.clients["refresh"]
+    credentials = sdk.UserAuthCredentials(o_auth_token=expired, o_auth_client_id=client_id, o_auth_client_secret=secret)
+
+    async def flow() -> None:
+        async with sdk.AsyncClient(user_auth_credentials=credentials, base_url=fresh_server.base_url) as client:
+            await asyncio.gather(*(client.items.list_items() for _ in range(10)))
+
+    asyncio.run(flow())
+    assert fresh_server.grant_types() == [CC, REFRESH]
+    assert [request["status"] for request in fresh_server.api_requests()] == [200] * 10
+
+
+def test_a_rotated_refresh_token_is_never_sent_again(sdk: ModuleType, recorder: Recorder) -> None:
+    """A server that rotates refresh tokens may revoke the user's grant when an old one comes back."""
+    recorder.requests.clear()
+    rotated = b'{"access_token": "a2", "token_type": "Bearer", "expires_in": 0, "refresh_token": "r2"}'
+    recorder.queued += [(200, "application/json", rotated), (200, "application/json", b"[]")]
+    recorder.queued += [(200, "application/json", b'{"access_token": "a3", "expires_in": 0}'), (200, "application/json", b"[]")]
+    credentials = sdk.UserAuthCredentials(o_auth_refresh_token="r1", o_auth_client_id="app")
+    with sdk.Client(user_auth_credentials=credentials, base_url=recorder.url, user_auth_refresh_url=recorder.url + "/token") as client:
+        client.items.list_items()
+        client.user_auth_auth_manager.o_auth_token = sdk.OAuthToken(access_token="set-by-hand", expiry=1)
+        client.items.list_items()
+    forms = [request["body"].decode() for request in recorder.requests if request["path"] == "/token"]
+    assert ["refresh_token=r1" in forms[0], "refresh_token=r2" in forms[1]] == [True, True], forms
+
+
 def test_a_refresh_token_alone_gets_the_first_token(sdk: ModuleType, fresh_server: OAuthTestServer) -> None:
     issued = _issued(fresh_server)
     credentials = _credentials(sdk, fresh_server, o_auth_refresh_token=issued["refresh_token"])

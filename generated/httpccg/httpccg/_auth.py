@@ -36,7 +36,7 @@ import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 from urllib.parse import quote_plus
 
 import httpx2
@@ -60,7 +60,10 @@ _MAX_DESCRIPTION = 500
 _RESERVED_TOKEN_PARAMETERS = frozenset(
     {"grant_type", "client_id", "client_secret", "client_assertion", "client_assertion_type", "scope", "refresh_token"}
 )
-_REENTRY = "an o_auth_token_provider must call auth_manager.fetch_token(), not ask the client for a token"
+_REENTRY = (
+    "an o_auth_token_provider must not ask the client that called it for a token "
+    "(a client-credentials provider can call auth_manager.fetch_token())"
+)
 
 ClientAuthentication = Literal[
     "client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"
@@ -535,10 +538,12 @@ class _TokenState:
     and those passed to `token()`: the cache grows with the spec, not with the number of calls.
     """
 
+    _grants_tokens: ClassVar[bool]
+    """Whether the manager gets tokens of its own (client credentials); a user's tokens are only given,
+    provided or refreshed."""
+
     def __init__(self, credentials: OAuthCredentials | None, token_url: str | None, refresh_url: str | None) -> None:
         self._credentials = credentials
-        # Client credentials get tokens of their own; a user's tokens are only given, provided or refreshed.
-        self._grants_tokens = isinstance(credentials, ClientCredentialsAuthCredentials)
         self._token_url = token_url
         self._refresh_url = refresh_url
         self._on_event = credentials.o_auth_on_token_event if credentials else None
@@ -551,6 +556,8 @@ class _TokenState:
         self._refused: dict[frozenset[str], OAuthToken] = {}
         self._last: OAuthToken | None = None
         self._given: OAuthToken | None = None
+        # A user's newest refresh token: a server that rotates them refuses, and may revoke, an older one.
+        self._refresh = credentials.o_auth_refresh_token if isinstance(credentials, UserTokenCredentials) else None
         self.o_auth_token = credentials.o_auth_token if credentials else None
 
     @property
@@ -568,6 +575,8 @@ class _TokenState:
         self._tokens.clear()
         self._latest.clear()
         self._refused.clear()
+        if token is not None and token.refresh_token:
+            self._refresh = token.refresh_token
         if token is not None:
             granted = None if token.scope is None else frozenset(token.scope.split())
             self._tokens[granted or frozenset()] = _Cached(token, None, granted, self._fresh_until(token))
@@ -676,6 +685,8 @@ class _TokenState:
         self._tokens[request] = _Cached(token, request, granted, self._fresh_until(token))
         self._latest[request] = self._last = token
         self._refused.pop(request, None)
+        if token.refresh_token:
+            self._refresh = token.refresh_token
 
     def _scope_parameter(self, scopes: Iterable[str] | None) -> str | None:
         """The `scope` of a token request for `scopes`; by default those being acquired, else `o_auth_scopes`."""
@@ -821,9 +832,7 @@ class _TokenState:
             return None
         credentials = self._credentials
         if isinstance(credentials, UserTokenCredentials):
-            newest = self._last
-            usable = credentials.can_refresh()
-            return ((newest.refresh_token if newest else None) or credentials.o_auth_refresh_token) if usable else None
+            return self._refresh if credentials.can_refresh() else None
         # Only a token asked for with these scopes: refreshing another would renew other scopes.
         previous = self._own_previous(request)
         return previous.refresh_token if previous is not None else None
@@ -1009,6 +1018,8 @@ class ClientCredentialsAuthManager(TokenManager):
     """Fetches, caches and renews the OAuth 2.0 client-credentials token of a `Client`. Safe to share
     between threads."""
 
+    _grants_tokens = True
+
     def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
@@ -1028,6 +1039,8 @@ class ClientCredentialsAuthManager(TokenManager):
 class UserTokenAuthManager(TokenManager):
     """Keeps the OAuth 2.0 token a user granted, for a `Client`: uses it while it is fresh, then asks the
     credentials' provider for a new one or renews it with the refresh grant. Safe to share between threads."""
+
+    _grants_tokens = False
 
 
 class AsyncTokenManager(_TokenState):
@@ -1140,6 +1153,8 @@ class AsyncClientCredentialsAuthManager(AsyncTokenManager):
     """Fetches, caches and renews the OAuth 2.0 client-credentials token of an `AsyncClient`. Safe to share
     between tasks."""
 
+    _grants_tokens = True
+
     async def fetch_token(self, scopes: Iterable[str] | None = None) -> OAuthToken:
         """Request a new token from the token endpoint now. The manager does not start using it.
 
@@ -1159,6 +1174,8 @@ class AsyncClientCredentialsAuthManager(AsyncTokenManager):
 class AsyncUserTokenAuthManager(AsyncTokenManager):
     """Keeps the OAuth 2.0 token a user granted, for an `AsyncClient`: uses it while it is fresh, then asks the
     credentials' provider for a new one or renews it with the refresh grant. Safe to share between tasks."""
+
+    _grants_tokens = False
 
 
 def _check_provided(token: object) -> OAuthToken:

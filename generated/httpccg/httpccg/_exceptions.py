@@ -89,5 +89,6 @@ class OAuthProviderError(ApiError):
 
 class OAuthTokenUnavailableError(Exception):
     """An operation needs a user's OAuth token that the client does not have and cannot get: the token
-    given has expired or was refused, and there is neither a provider nor a refresh token to renew it.
-    The user must go through the authorization flow again."""
+    given has expired, and there is neither a provider nor a refresh token to renew it. The user must go
+    through the authorization flow again. (A token the API refuses, when it cannot be renewed, raises the
+    API's `AuthenticationError`.)"""

@@ -97,7 +97,6 @@ class Endpoint(Generic[T]):
         content_type: The media type of the request body.
         response_format: How a successful response is read: JSON, text or bytes.
         accept: The media types asked for (the Accept header).
-        redirects: The redirect statuses the spec declares (`302`, `3XX`): answers, not errors.
         headers: Headers the spec fixes, such as the `Content-Type` of an operation without a body.
     """
 
@@ -112,7 +111,6 @@ class Endpoint(Generic[T]):
     content_type: str = "application/json"
     response_format: ResponseFormat = "json"
     accept: str = "application/json"
-    redirects: Collection[str] = ()
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -183,13 +181,9 @@ def resolve_refresh_url(
     """The refresh URL given; else the token URL in use when the spec names one URL for both, so that
     a token URL given for another server takes the refresh grant along; else the spec's refreshUrl
     resolved against the base URL; None without any."""
-    if refresh_url:
-        return refresh_url
-    if not spec_refresh_url:
-        return None
-    if spec_refresh_url == spec_token_url:
+    if not refresh_url and spec_refresh_url and spec_refresh_url == spec_token_url:
         return token_url
-    return urljoin(base_url, spec_refresh_url)
+    return resolve_url(base_url, refresh_url, spec_refresh_url)
 
 
 @functools.lru_cache(maxsize=None)
@@ -326,7 +320,9 @@ def _encode_multipart(endpoint: Endpoint[Any], arguments: Arguments) -> _Encoded
     ]
     if parts:
         return _EncodedBody(files=parts)
-    boundary = secrets.token_hex(16)  # a required body with no part: only the closing delimiter
+    # A required body with no part: only the closing delimiter. RFC 2046 asks for a part, but servers
+    # (and Prism) read this as the empty form it stands for, and sending nothing is refused.
+    boundary = secrets.token_hex(16)
     return _EncodedBody(
         content=f"--{boundary}--\r\n".encode(), content_type=f"multipart/form-data; boundary={boundary}"
     )
@@ -461,28 +457,24 @@ class Authentication(Generic[Manager]):
         if not configured:
             options = " or ".join(" and ".join(self._arguments[key] for key in each) for each in endpoint.security)
             return f"this operation needs credentials: create the client with {options}"
-        lacking = {
-            key: self._managers[key].unpermitted(scopes)
+        lacking = [
+            (manager, manager.unpermitted(scopes))
             for each in configured
             for key, scopes in each.items()
-            if key in self._managers and self._managers[key].unpermitted(scopes)
-        }
-        granting = ", ".join(map(repr, sorted(set().union(*lacking.values()))))
-        advice = self._managers[next(iter(lacking))].scope_advice()
-        return f"{endpoint.method} {endpoint.path} needs an OAuth token granting {granting}, {advice}"
+            if (manager := self._managers.get(key)) is not None
+        ]
+        granting = " or ".join(dict.fromkeys(", ".join(map(repr, sorted(scopes))) for _, scopes in lacking if scopes))
+        advice = next((manager.scope_advice() for manager, scopes in lacking if scopes), "which it lacks")
+        return f"{endpoint.method} {endpoint.path} needs an OAuth token granting {granting or 'other scopes'}, {advice}"
 
 
 def decode_response(endpoint: Endpoint[T], response: httpx2.Response) -> T:
     """The response body as the endpoint's type, or an ApiError for an error status."""
-    if not response.is_success and not _is_declared_redirect(endpoint, response.status_code):
+    if not response.is_success:
         raise _api_error(endpoint, response)
     if endpoint.response_type is None:
         return cast(T, None)
     return cast(T, _DECODERS[endpoint.response_format](endpoint.response_type, response))
-
-
-def _is_declared_redirect(endpoint: Endpoint[Any], status: int) -> bool:
-    return 300 <= status < 400 and (str(status) in endpoint.redirects or "3XX" in endpoint.redirects)
 
 
 def _decode_json(response_type: Any, response: httpx2.Response) -> Any:

@@ -15,6 +15,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -60,14 +61,26 @@ def base_url() -> Iterator[str]:
     command = shlex.split(os.environ.get("PRISM") or PRISM)
     command += ["mock", str(spec), "--host", "127.0.0.1", "--port", str(port)]
     # Prism writes a line per request: a file, unlike a pipe nobody reads, never fills up.
-    with tempfile.TemporaryFile("w+") as log, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT) as prism:
+    # A session of its own: npx runs Prism as a child, which must stop with it.
+    with (
+        tempfile.TemporaryFile("w+") as log,
+        subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True) as prism,
+    ):
         try:
             _wait_for(prism, port, log, command)
             yield f"http://127.0.0.1:{port}"
         finally:
-            prism.terminate()
-            prism.wait(timeout=30)
+            _stop(prism)
             shutil.rmtree(folder)
+
+
+def _stop(prism: subprocess.Popen[bytes]) -> None:
+    """Stop Prism and whatever it started (POSIX: its process group; elsewhere, the process)."""
+    try:
+        os.killpg(prism.pid, signal.SIGTERM)
+    except (AttributeError, ProcessLookupError):
+        prism.terminate()
+    prism.wait(timeout=30)
 
 
 class _Examples:

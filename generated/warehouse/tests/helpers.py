@@ -22,6 +22,7 @@ import pytest
 from warehouse import ApiError
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi.json"
+_PRISM_ERRORS = "https://stoplight.io/prism/errors#"
 _answers: list[httpx2.Response] = []
 """The mock server's answer to the call under test, once it has answered."""
 
@@ -92,9 +93,11 @@ def _request_violations(headers: httpx2.Headers) -> list[str]:
 
 def _failed_itself(error: ApiError) -> bool:
     """Whether the mock failed on its own account (it cannot write an answer of a media type, or a header
-    example of the spec), answering with a problem of its own rather than one of the spec's answers."""
-    body = error.body
-    return error.status_code >= 500 and isinstance(body, dict) and {"type", "title", "status"} <= body.keys()
+    example of the spec) after accepting the call: a 5xx with a problem of Prism's own, an error of its
+    kinds or a JavaScript one, rather than one of the spec's answers."""
+    kind = error.body.get("type") if isinstance(error.body, dict) else None
+    prisms = isinstance(kind, str) and (kind.startswith(_PRISM_ERRORS) or kind.endswith("Error"))
+    return error.status_code >= 500 and prisms and not _request_violations(error.headers)
 
 
 def _disallowed(method: str, path: str, answer: httpx2.Response) -> str | None:
