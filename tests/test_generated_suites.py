@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,19 @@ def test_what_the_mock_cannot_exercise_is_skipped_for_its_reason(tmp_path: Path)
     assert passed == {name for name, reason in EXPECTED.items() if reason is None}
     for name, reason in EXPECTED.items():
         assert reason is None or reason in skipped.get(name, ""), (name, skipped.get(name))
+
+
+def _prisms() -> set[str]:
+    """The command lines of the Prism mock servers running on this machine."""
+    listing = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True, check=True).stdout
+    return {line.strip() for line in listing.splitlines() if "prism" in line and " mock " in line}
+
+
+def test_the_mock_stops_with_the_session_also_when_started_through_a_wrapper(tmp_path: Path) -> None:
+    """npx runs Prism as a child of its own: stopping npx alone left Prism running after every session."""
+    before = _prisms()
+    # The shell stays the parent, as npx does: `"$0" "$@" &` starts Prism, `wait` waits for it.
+    wrapper = f"sh -c '\"$0\" \"$@\" & wait' {PRISM}"
+    outcome = run_suite(GOLDEN / "httpccg", tmp_path, prism=wrapper)
+    assert outcome.passed and not outcome.failed, outcome.output
+    assert _prisms() - before == set()

@@ -48,16 +48,16 @@ class SuiteOutcome:
     output: str = ""
 
 
-def run_suite(project: Path, work: Path, timeout: float = 900) -> SuiteOutcome:
+def run_suite(project: Path, work: Path, timeout: float = 900, prism: str = str(PRISM)) -> SuiteOutcome:
     """Run the suite of a generated project in a copy of it (the copy keeps caches and bytecode away from
-    the project), with Prism from tests/node_modules."""
+    the project), with Prism from tests/node_modules, or the command `prism` names."""
     copy = work / project.name
     shutil.copytree(project, copy)
     report = work / f"{project.name}-junit.xml"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
         cwd=copy,
-        env={**os.environ, "PRISM": str(PRISM)},
+        env={**os.environ, "PRISM": prism},
         capture_output=True,
         text=True,
         timeout=timeout,
