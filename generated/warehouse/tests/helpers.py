@@ -56,8 +56,8 @@ def accepted(method: str, path: str) -> Iterator[None]:
             pytest.skip(f"the mock server failed to answer: {error.body['title']}")
         violations = _request_violations(error.headers)
         pytest.fail(f"the mock server refused the call: {error}: {error.body!r} {violations}", pytrace=False)
-    except pydantic.ValidationError:
-        problem = _disallowed(method, path, _answers[0]) if _answers else None
+    except pydantic.ValidationError as refusal:
+        problem = _disallowed(method, path, _answers[0], refusal) if _answers else None
         if problem is None:
             raise
         pytest.skip(f"the mock server answered with data its spec does not allow, which the SDK refused: {problem}")
@@ -100,8 +100,9 @@ def _failed_itself(error: ApiError) -> bool:
     return error.status_code >= 500 and prisms and not _request_violations(error.headers)
 
 
-def _disallowed(method: str, path: str, answer: httpx2.Response) -> str | None:
-    """Why the spec does not allow the answer's body; None when it does (or says nothing about it)."""
+def _disallowed(method: str, path: str, answer: httpx2.Response, refusal: pydantic.ValidationError) -> str | None:
+    """Why the spec does not allow the answer's body where the SDK refused it; None when the spec allows
+    it there (or says nothing about it), which makes the refusal the SDK's fault."""
     operation = _spec()["paths"][path][method]
     responses = operation.get("responses", {})
     status = str(answer.status_code)
@@ -118,14 +119,27 @@ def _disallowed(method: str, path: str, answer: httpx2.Response) -> str | None:
         body = answer.json()
     except ValueError:
         return None
-    from jsonschema.exceptions import best_match
-
-    error = best_match(_validator(_pointed(schema)).iter_errors(body))
-    if error is None:
+    refused = [tuple(map(str, detail["loc"])) for detail in refusal.errors()]
+    # A violation under or above a place the SDK refused explains the refusal; one elsewhere does not.
+    explaining = [
+        error
+        for error in _validator(_pointed(schema)).iter_errors(body)
+        if any(_nested(tuple(map(str, error.absolute_path)), loc) for loc in refused)
+    ]
+    if not explaining:
         return None
+    error = explaining[0]
     where = "".join(f"[{part!r}]" for part in error.absolute_path)
     message = error.message if len(error.message) <= 200 else f"{error.message[:120]} … {error.message[-60:]}"
     return f"{message} (at body{where})"
+
+
+def _nested(violation: tuple[str, ...], refused: tuple[str, ...]) -> bool:
+    """Whether a spec violation's place and a place the SDK refused lie on one path of the body. The SDK's
+    places may name the union option they tried between parts of the body's path."""
+    shorter, longer = sorted((violation, refused), key=len)
+    remaining = iter(longer)
+    return all(part in remaining for part in shorter)
 
 
 def _validator(schema: Any) -> Any:
