@@ -152,8 +152,35 @@ class ScopeMember:
     description: SpecText
 
 
+class _OAuthSchemeView:
+    """What the naming views of OAuth 2.0 and OpenID Connect schemes read from their scheme alike."""
+
+    scheme: m.ClientCredentialsScheme | m.UserTokenScheme
+
+    @property
+    def key(self) -> SpecText:
+        return self.scheme.key
+
+    @property
+    def description(self) -> SpecText | None:
+        return self.scheme.description
+
+    @property
+    def client_authentication(self) -> str:
+        """The credentials' default client authentication method (never text from the spec)."""
+        return self.scheme.client_authentication
+
+    @property
+    def refresh_url(self) -> SpecText | None:
+        return self.scheme.refresh_url
+
+    @property
+    def refresh_url_is_absolute(self) -> bool:
+        return self.refresh_url is not None and "://" in self.refresh_url.raw
+
+
 @dataclass(frozen=True)
-class OAuthAuth:
+class OAuthAuth(_OAuthSchemeView):
     """A client-credentials scheme: its credentials class, managers, scope enum, client arguments and docs.
 
     With one such scheme in the spec its classes are the runtime's own (`ClientCredentialsAuthCredentials`,
@@ -184,25 +211,8 @@ class OAuthAuth:
     kind: Literal["client_credentials"] = "client_credentials"
 
     @property
-    def key(self) -> SpecText:
-        return self.scheme.key
-
-    @property
-    def description(self) -> SpecText | None:
-        return self.scheme.description
-
-    @property
     def token_url(self) -> SpecText:
         return self.scheme.token_url
-
-    @property
-    def client_authentication(self) -> str:
-        """The credentials' default client authentication method (never text from the spec)."""
-        return self.scheme.client_authentication
-
-    @property
-    def refresh_url(self) -> SpecText | None:
-        return self.scheme.refresh_url
 
     @property
     def other_flows(self) -> tuple[SpecText, ...]:
@@ -211,10 +221,6 @@ class OAuthAuth:
     @property
     def token_url_is_absolute(self) -> bool:
         return "://" in self.token_url.raw
-
-    @property
-    def refresh_url_is_absolute(self) -> bool:
-        return self.refresh_url is not None and "://" in self.refresh_url.raw
 
     @property
     def refresh_url_is_token_url(self) -> bool:
@@ -229,7 +235,7 @@ class OAuthAuth:
 
 
 @dataclass(frozen=True)
-class UserTokenAuth:
+class UserTokenAuth(_OAuthSchemeView):
     """An OAuth 2.0 scheme whose tokens a user's flow obtains, or an OpenID Connect scheme: its credentials
     class (a subclass of the runtime's `UserTokenCredentials`), its manager, client arguments and docs."""
 
@@ -244,22 +250,6 @@ class UserTokenAuth:
     """The refresh URL resolved against the default base URL, when it is relative and there is one."""
     env_prefix: str
     kind: Literal["user_token"] = "user_token"
-
-    @property
-    def key(self) -> SpecText:
-        return self.scheme.key
-
-    @property
-    def description(self) -> SpecText | None:
-        return self.scheme.description
-
-    @property
-    def refresh_url(self) -> SpecText | None:
-        return self.scheme.refresh_url
-
-    @property
-    def refresh_url_is_absolute(self) -> bool:
-        return self.refresh_url is not None and "://" in self.refresh_url.raw
 
     @property
     def authorization_url(self) -> SpecText | None:
@@ -288,11 +278,6 @@ class UserTokenAuth:
     @property
     def scopes(self) -> tuple[m.Scope, ...]:
         return self.scheme.scopes
-
-    @property
-    def client_authentication(self) -> str:
-        """The credentials' default client authentication method (never text from the spec)."""
-        return self.scheme.client_authentication
 
     @property
     def environment_variables(self) -> list[str]:
