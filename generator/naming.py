@@ -945,9 +945,7 @@ def _oauth(
     pages: UniqueNames,
 ) -> OAuthAuth:
     """Names after the scheme, for a spec with several client-credentials schemes."""
-    argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
-    stem = argument.removesuffix("_credentials")
-    prefix = _class_prefix(stem, classes)
+    argument, stem, prefix = _scheme_names(stem, arguments, classes)
     page = pages.claim(Identifier(f"{stem}_oauth_2_client_credentials_grant")).replace("_", "-")
     return OAuthAuth(
         scheme=scheme,
@@ -970,6 +968,14 @@ def _oauth(
         env_prefix=f"{env_prefix}_{stem.upper()}_",
         scopes=_scopes(scheme.scopes),
     )
+
+
+def _scheme_names(stem: str, arguments: UniqueNames, classes: UniqueNames) -> tuple[Identifier, str, Identifier]:
+    """A scheme's client argument (`{stem}_credentials`), the stem it leaves for the scheme's other names,
+    and the prefix of its classes."""
+    argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
+    stem = argument.removesuffix("_credentials")
+    return argument, stem, _class_prefix(stem, classes)
 
 
 def _class_prefix(stem: str, classes: UniqueNames) -> Identifier:
@@ -996,9 +1002,7 @@ def _user_token(
     pages: UniqueNames,
 ) -> UserTokenAuth:
     """Names after the scheme: `pinterest_oauth2_credentials=PinterestOauth2Credentials(...)`."""
-    argument = arguments.claim(identifier(f"{stem}_credentials", "scheme"))
-    stem = argument.removesuffix("_credentials")
-    prefix = _class_prefix(stem, classes)
+    argument, stem, prefix = _scheme_names(stem, arguments, classes)
     return UserTokenAuth(
         scheme=scheme,
         argument=argument,
